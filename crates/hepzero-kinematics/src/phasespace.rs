@@ -1,0 +1,297 @@
+//! n-body phase space by the Raubold-Lynch method (F. James, "Monte Carlo phase space",
+//! CERN 68-15 (1968); the GENBOD routine of CERNLIB W515, as in ROOT's `TGenPhaseSpace`).
+//!
+//! The decay P -> 1 2 ... n is written as a chain of two-body decays through intermediate
+//! invariant masses M_2 < ... < M_{n-1}, with M_k - (m_1 + ... + m_k) = r_k T, T = M - sum m_i,
+//! and r_k ordered uniform numbers. Each two-body decay is isotropic in its rest frame.
+//!
+//! **Normalisation.** The weight returned is
+//! w = 2^(n-2) pi^(n-1) T^(n-2) / (M (n-2)!) * prod_k p*_k, whose mean over events is the
+//! Lorentz-invariant phase-space volume without (2 pi) factors,
+//! R_n = integral delta^4(P - sum p_i) prod d^3p_i / (2 E_i) (GeV^(2n-4)); for massless
+//! daughters R_n = (pi/2)^(n-1) s^(n-2) / ((n-1)! (n-2)!). Multiply by (2 pi)^(4-3n) for the
+//! PDG convention (PDG Review "Kinematics", eq. 49.29 and below).
+//!
+//! Events are written into a caller-provided slice; scratch space lives on the stack for up
+//! to [`INLINE_DAUGHTERS`] daughters, so generating an event performs no heap allocation.
+
+use crate::error::{Error, Result, check_non_negative};
+use crate::fourvec::FourMomentum;
+use crate::twobody::two_body_momentum_unchecked;
+use rand::Rng;
+use smallvec::SmallVec;
+use std::f64::consts::{PI, TAU};
+
+/// Number of daughters handled without any heap allocation (more are allowed, but then the
+/// per-event scratch space is heap-allocated).
+pub const INLINE_DAUGHTERS: usize = 16;
+
+/// Attempts after which [`PhaseSpace::generate_unweighted`] gives up.
+pub const MAX_ACCEPT_REJECT_TRIES: u64 = 100_000_000;
+
+type Scratch = SmallVec<[f64; INLINE_DAUGHTERS]>;
+
+/// A Raubold-Lynch (GENBOD) generator for one parent mass and one list of daughter masses.
+///
+/// Cheap to build (no heap for up to [`INLINE_DAUGHTERS`] daughters), so a new one can be made
+/// per event when the parent mass varies (e.g. a resonance drawn from a Breit-Wigner).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseSpace {
+    parent_mass: f64,
+    masses: Scratch,
+    /// T = M - sum m_i, the kinetic energy released.
+    t_ecm: f64,
+    /// 2^(n-2) pi^(n-1) T^(n-2) / (M (n-2)!): turns prod p*_k into the weight.
+    norm: f64,
+    /// Upper bound on the weight (GENBOD's bound, with `norm` applied).
+    max_weight: f64,
+}
+
+impl PhaseSpace {
+    /// A generator for a parent of mass `parent_mass` decaying to `daughter_masses` (GeV).
+    ///
+    /// # Errors
+    /// [`Error::TooFewDaughters`] for fewer than 2 daughters, [`Error::InvalidValue`] for a
+    /// negative or non-finite mass, [`Error::BelowThreshold`] unless the parent is heavier than
+    /// the sum of the daughters.
+    pub fn new(parent_mass: f64, daughter_masses: &[f64]) -> Result<Self> {
+        let n = daughter_masses.len();
+        if n < 2 {
+            return Err(Error::TooFewDaughters(n));
+        }
+        check_non_negative("parent mass", parent_mass)?;
+        let mut sum = 0.0;
+        for &m in daughter_masses {
+            sum += check_non_negative("daughter mass", m)?;
+        }
+        let t_ecm = parent_mass - sum;
+        if t_ecm <= 0.0 {
+            return Err(Error::BelowThreshold { parent: parent_mass, threshold: sum });
+        }
+        let mut norm =
+            2f64.powi(n as i32 - 2) * PI.powi(n as i32 - 1) * t_ecm.powi(n as i32 - 2) / parent_mass;
+        for k in 2..n.saturating_sub(1) {
+            norm /= k as f64;
+        }
+        // GENBOD's bound: each momentum is at most the one with all kinetic energy available.
+        let mut em_max = t_ecm + daughter_masses[0];
+        let mut em_min = 0.0;
+        let mut bound = 1.0;
+        for i in 1..n {
+            em_min += daughter_masses[i - 1];
+            em_max += daughter_masses[i];
+            bound *= two_body_momentum_unchecked(em_max, em_min, daughter_masses[i]);
+        }
+        Ok(Self {
+            parent_mass,
+            masses: daughter_masses.iter().copied().collect(),
+            t_ecm,
+            norm,
+            max_weight: norm * bound,
+        })
+    }
+
+    /// Number of daughters.
+    #[must_use]
+    pub fn n_daughters(&self) -> usize {
+        self.masses.len()
+    }
+
+    /// Parent mass in GeV.
+    #[must_use]
+    pub fn parent_mass(&self) -> f64 {
+        self.parent_mass
+    }
+
+    /// Daughter masses in GeV, in generation order.
+    #[must_use]
+    pub fn daughter_masses(&self) -> &[f64] {
+        &self.masses
+    }
+
+    /// Upper bound on [`generate_weighted`](Self::generate_weighted)'s weight; used by the
+    /// unweighted generator.
+    #[must_use]
+    pub fn max_weight(&self) -> f64 {
+        self.max_weight
+    }
+
+    /// One weighted event in the parent rest frame, written to `out` (one entry per daughter,
+    /// in the order of the masses). Returns the weight (see the module docs for its
+    /// normalisation: the mean weight is the phase-space volume R_n).
+    ///
+    /// # Errors
+    /// [`Error::OutputLength`] when `out.len()` differs from the number of daughters.
+    pub fn generate_weighted(&self, rng: &mut (impl Rng + ?Sized), out: &mut [FourMomentum]) -> Result<f64> {
+        let n = self.masses.len();
+        if out.len() != n {
+            return Err(Error::OutputLength { expected: n, got: out.len() });
+        }
+        // Intermediate invariant masses M_k (k = 0 .. n-1; M_0 = m_0, M_{n-1} = M).
+        let mut inv: Scratch = SmallVec::from_elem(0.0, n);
+        for r in inv.iter_mut().take(n - 1).skip(1) {
+            *r = rng.random::<f64>();
+        }
+        insertion_sort(&mut inv[1..n - 1]);
+        let mut cum = 0.0;
+        for (k, m) in inv.iter_mut().enumerate().take(n - 1) {
+            cum += self.masses[k];
+            *m = *m * self.t_ecm + cum;
+        }
+        inv[n - 1] = self.parent_mass;
+
+        // First split: daughters 0 and 1 back to back in the rest frame of M_1.
+        let p1 = two_body_momentum_unchecked(inv[1], self.masses[0], self.masses[1]);
+        let mut weight = p1;
+        let d = random_direction(rng);
+        out[0] = FourMomentum::from_p3_mass(p1 * d[0], p1 * d[1], p1 * d[2], self.masses[0]);
+        out[1] = FourMomentum::from_p3_mass(-p1 * d[0], -p1 * d[1], -p1 * d[2], self.masses[1]);
+        // Each further split: daughter k recoils against the system (0..k) of mass M_{k-1}.
+        for k in 2..n {
+            let pk = two_body_momentum_unchecked(inv[k], inv[k - 1], self.masses[k]);
+            weight *= pk;
+            let d = random_direction(rng);
+            let system = FourMomentum::from_p3_mass(-pk * d[0], -pk * d[1], -pk * d[2], inv[k - 1]);
+            for v in out.iter_mut().take(k) {
+                *v = v.boost_from_rest_frame_with_mass(&system, inv[k - 1]);
+            }
+            out[k] = FourMomentum::from_p3_mass(pk * d[0], pk * d[1], pk * d[2], self.masses[k]);
+        }
+        Ok(self.norm * weight)
+    }
+
+    /// As [`generate_weighted`](Self::generate_weighted), then boosts every daughter into the
+    /// frame where the parent has four-momentum `parent` (whose mass should equal
+    /// [`parent_mass`](Self::parent_mass); the daughters then sum exactly to `parent`).
+    ///
+    /// # Errors
+    /// As [`generate_weighted`](Self::generate_weighted).
+    pub fn generate_weighted_in_frame(
+        &self,
+        rng: &mut (impl Rng + ?Sized),
+        parent: &FourMomentum,
+        out: &mut [FourMomentum],
+    ) -> Result<f64> {
+        let w = self.generate_weighted(rng, out)?;
+        for v in out.iter_mut() {
+            *v = v.boost_from_rest_frame_with_mass(parent, self.parent_mass);
+        }
+        Ok(w)
+    }
+
+    /// One unweighted event in the parent rest frame: weighted events are accepted with
+    /// probability w / [`max_weight`](Self::max_weight).
+    ///
+    /// # Errors
+    /// [`Error::OutputLength`] as for the weighted generator;
+    /// [`Error::AcceptRejectExhausted`] after [`MAX_ACCEPT_REJECT_TRIES`] rejections.
+    pub fn generate_unweighted(&self, rng: &mut (impl Rng + ?Sized), out: &mut [FourMomentum]) -> Result<()> {
+        for _ in 0..MAX_ACCEPT_REJECT_TRIES {
+            let w = self.generate_weighted(rng, out)?;
+            if rng.random::<f64>() * self.max_weight < w {
+                return Ok(());
+            }
+        }
+        Err(Error::AcceptRejectExhausted(MAX_ACCEPT_REJECT_TRIES))
+    }
+
+    /// As [`generate_unweighted`](Self::generate_unweighted), boosted into the frame where the
+    /// parent has four-momentum `parent`.
+    ///
+    /// # Errors
+    /// As [`generate_unweighted`](Self::generate_unweighted).
+    pub fn generate_unweighted_in_frame(
+        &self,
+        rng: &mut (impl Rng + ?Sized),
+        parent: &FourMomentum,
+        out: &mut [FourMomentum],
+    ) -> Result<()> {
+        self.generate_unweighted(rng, out)?;
+        for v in out.iter_mut() {
+            *v = v.boost_from_rest_frame_with_mass(parent, self.parent_mass);
+        }
+        Ok(())
+    }
+}
+
+/// Analytic phase-space volume R_n for `n` massless daughters at centre-of-mass energy squared
+/// `s`, in this module's normalisation: (pi/2)^(n-1) s^(n-2) / ((n-1)! (n-2)!).
+#[must_use]
+pub fn massless_phase_space_volume(n: usize, s: f64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    let mut v = (PI / 2.0).powi(n as i32 - 1) * s.powi(n as i32 - 2);
+    for k in 2..n {
+        v /= k as f64; // (n-1)!
+    }
+    for k in 2..n - 1 {
+        v /= k as f64; // (n-2)!
+    }
+    v
+}
+
+/// A direction drawn uniformly on the unit sphere.
+#[inline]
+pub(crate) fn random_direction(rng: &mut (impl Rng + ?Sized)) -> [f64; 3] {
+    let cos_theta = 2.0 * rng.random::<f64>() - 1.0;
+    let sin_theta = (1.0 - cos_theta * cos_theta).max(0.0).sqrt();
+    let (s, c) = (TAU * rng.random::<f64>()).sin_cos();
+    [sin_theta * c, sin_theta * s, cos_theta]
+}
+
+/// Sorting network for the few (n - 2) uniform numbers of an event.
+#[inline]
+fn insertion_sort(v: &mut [f64]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(matches!(PhaseSpace::new(1.0, &[0.5]), Err(Error::TooFewDaughters(1))));
+        assert!(matches!(PhaseSpace::new(1.0, &[0.5, 0.6]), Err(Error::BelowThreshold { .. })));
+        assert!(PhaseSpace::new(1.0, &[f64::NAN, 0.1]).is_err());
+        let ps = PhaseSpace::new(5.0, &[0.1, 0.2, 0.3]).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut out = [FourMomentum::ZERO; 2];
+        assert!(matches!(
+            ps.generate_weighted(&mut rng, &mut out),
+            Err(Error::OutputLength { expected: 3, got: 2 })
+        ));
+    }
+
+    #[test]
+    fn weights_never_exceed_the_bound_and_masses_are_on_shell() {
+        let masses = [0.4937, 0.1396, 0.1350, 0.1057];
+        let ps = PhaseSpace::new(5.279, &masses).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut out = [FourMomentum::ZERO; 4];
+        for _ in 0..10_000 {
+            let w = ps.generate_weighted(&mut rng, &mut out).unwrap();
+            assert!(w >= 0.0 && w <= ps.max_weight());
+            for (p, m) in out.iter().zip(masses) {
+                assert!((p.mass() - m).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn massless_volume_formula_for_two_bodies() {
+        // R_2 = pi p* / M = pi / 2 for massless daughters.
+        assert!((massless_phase_space_volume(2, 9.0) - PI / 2.0).abs() < 1e-15);
+    }
+}
