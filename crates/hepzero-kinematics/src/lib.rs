@@ -10,15 +10,27 @@
 //! - [`PhaseSpace`]: Raubold-Lynch (GENBOD) n-body phase space, weighted
 //!   ([`PhaseSpace::generate_weighted`]) and unweighted ([`PhaseSpace::generate_unweighted`]),
 //!   writing into a caller-provided `&mut [FourMomentum]` with no heap allocation per event.
+//! - Line shapes: [`BreitWigner`] (fixed width) and [`MassDependentBreitWigner`] (running
+//!   width with Blatt-Weisskopf factors, [`blatt_weisskopf_f2`]), truncated at thresholds.
+//! - Event variables: [`transverse_mass`], [`mt2`] (Lester-Nachman bisection, asymmetric
+//!   invisible masses), [`dalitz`] / [`m23_sq_limits`], [`q2`].
 //!
 //! Definitions and references are collected in `docs/physics.md` ("hepzero-kinematics").
 
+mod dalitz;
 mod error;
 mod fourvec;
+mod lineshape;
 mod phasespace;
+mod transverse;
 mod twobody;
 
+pub use dalitz::{DalitzPoint, dalitz, m23_sq_limits, q2};
 pub use error::{Error, Result};
 pub use fourvec::{FourMomentum, wrap_phi};
+pub use lineshape::{
+    BreitWigner, DEFAULT_BW_RADIUS, LineShapeKind, MassDependentBreitWigner, blatt_weisskopf_f2,
+};
 pub use phasespace::{INLINE_DAUGHTERS, MAX_ACCEPT_REJECT_TRIES, PhaseSpace, massless_phase_space_volume};
+pub use transverse::{MT2_RELATIVE_PRECISION, mt2, mt2_of, transverse_mass, transverse_mass_of};
 pub use twobody::{kallen, two_body_momentum, two_body_momentum_unchecked};
