@@ -1,0 +1,93 @@
+//! The shipped decay files parse completely: block counts, statement kinds, decaying particles
+//! after `CDecay` expansion, and values read straight from the files.
+
+use hepzero_pdg::{DECAY_BELLE2_DEC, DECAY_LHCB_DEC, DecayTable, Statement, parse_dec};
+
+fn count(f: &hepzero_pdg::DecFile, kw: &str) -> usize {
+    f.statements.iter().filter(|s| s.statement.keyword() == kw).count()
+}
+
+#[test]
+fn lhcb_file_parses_completely() {
+    let f = parse_dec(DECAY_LHCB_DEC, "DECAY_LHCB.DEC").unwrap();
+    // Counted with `grep -c '^Decay '` etc. on the file (see fixtures/decays/README.md).
+    assert_eq!(count(&f, "Decay"), 424);
+    assert_eq!(count(&f, "CDecay"), 86);
+    assert_eq!(count(&f, "Alias"), 150);
+    assert_eq!(count(&f, "ChargeConj"), 87);
+    assert_eq!(count(&f, "Define"), 24);
+    assert_eq!(count(&f, "SetLineshapePW"), 16);
+    assert_eq!(count(&f, "PythiaBothParam"), 4);
+    assert_eq!(count(&f, "yesPhotos"), 1);
+    assert_eq!(count(&f, "End"), 1);
+    let kinds: usize = f.statement_counts().iter().map(|(_, n)| n).sum();
+    assert_eq!(kinds, f.statements.len());
+    assert!(f.warnings.is_empty());
+    let t = DecayTable::parse_str(DECAY_LHCB_DEC, "DECAY_LHCB.DEC").unwrap();
+    assert_eq!(t.decay_block_count(), 424);
+    // 424 Decay blocks + 86 CDecay copies, as decaylanguage 1.1.2 also reports (510 decays).
+    assert_eq!(t.decaying_count(), 510);
+    assert!(t.warnings().is_empty(), "{:?}", t.warnings());
+}
+
+#[test]
+fn belle2_file_parses_completely() {
+    let f = parse_dec(DECAY_BELLE2_DEC, "DECAY_BELLE2.DEC").unwrap();
+    assert_eq!(count(&f, "Decay"), 272);
+    assert_eq!(count(&f, "CDecay"), 91);
+    assert_eq!(count(&f, "ModelAlias"), 7);
+    let t = DecayTable::parse_str(DECAY_BELLE2_DEC, "DECAY_BELLE2.DEC").unwrap();
+    assert_eq!(t.decay_block_count(), 272);
+    // decaylanguage 1.1.2: 363 decays after CDecay expansion.
+    assert_eq!(t.decaying_count(), 363);
+    // ModelAlias lines resolve to the model they stand for, with the alias's parameters
+    // (`ModelAlias SLBKPOLE_DtoKlnu SLBKPOLE 1.0 0.303 1.0 2.112;`).
+    let m = t.modes("D0").iter().find(|m| m.model_alias.as_deref() == Some("SLBKPOLE_DtoKlnu")).unwrap();
+    assert_eq!(m.model, "SLBKPOLE");
+    assert_eq!(m.model_params, [1.0, 0.303, 1.0, 2.112]);
+}
+
+#[test]
+fn b0_to_k_pi_pi0_as_written() {
+    let t = DecayTable::lhcb_default();
+    let modes = t.modes("B0");
+    let m = modes.iter().find(|m| m.daughters == ["K+", "pi-", "pi0"]).unwrap();
+    // DECAY_LHCB.DEC line 1914: `0.000027500 K+ pi- pi0 PHSP;`
+    assert_eq!(m.raw_br, 2.75e-5);
+    assert_eq!(m.source.line, 1914);
+    assert_eq!(m.model, "PHSP");
+    let sum = t.raw_br_sum("B0").unwrap();
+    assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+    assert_eq!(m.br, 2.75e-5 / sum);
+    // anti-B0 has its own block (line 340) with the conjugate mode at line 640.
+    let cc = t.modes("anti-B0").iter().find(|m| m.daughters == ["K-", "pi+", "pi0"]).unwrap();
+    assert_eq!((cc.raw_br, cc.source.line, cc.source.generated_at), (2.75e-5, 640, None));
+}
+
+#[test]
+fn cdecay_conjugates_the_block() {
+    let t = DecayTable::lhcb_default();
+    // `Decay tau-` at line 6080, `CDecay tau+` at line 6143;
+    // line 6081: `0.154002925 e- anti-nu_e nu_tau PHOTOS TAULNUNU;`
+    let plus = t.modes("tau+");
+    let minus = t.modes("tau-");
+    assert_eq!(plus.len(), minus.len());
+    assert_eq!(plus[0].daughters, ["e+", "nu_e", "anti-nu_tau"]);
+    assert_eq!(plus[0].raw_br, 0.154002925);
+    assert!(plus[0].photos);
+    assert_eq!(plus[0].source.line, 6081);
+    assert_eq!(plus[0].source.generated_at, Some(6143));
+    assert_eq!(t.conjugate("tau-").as_deref(), Some("tau+"));
+}
+
+#[test]
+fn define_values_reach_model_parameters() {
+    let t = DecayTable::lhcb_default();
+    // `0.483122645 B0 anti-B0 VSS_BMIX dm;` with `Define dm 0.507e12`.
+    let m = t.modes("Upsilon(4S)").iter().find(|m| m.model == "VSS_BMIX").unwrap();
+    assert_eq!(m.model_params, [0.507e12]);
+    let f = &t.files()[0];
+    assert!(f.statements.iter().any(
+        |s| matches!(&s.statement, Statement::Define { name, value } if name == "dm" && *value == 0.507e12)
+    ));
+}
