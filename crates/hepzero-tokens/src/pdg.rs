@@ -1,0 +1,1 @@
+//! The bridge to `hepzero-pdg`: its particle and decay tables as [`ParticleData`].
