@@ -116,6 +116,34 @@ impl PhaseSpace {
         self.max_weight
     }
 
+    /// Replace the accept-reject bound by `max_weight` (for example a few per cent above the
+    /// largest weight seen by [`estimate_max_weight`](Self::estimate_max_weight)). GENBOD's
+    /// default bound is always safe but loose for many daughters; a bound below the true
+    /// maximum biases the unweighted events, which is the caller's responsibility.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] unless `max_weight` is finite and positive.
+    pub fn with_max_weight(mut self, max_weight: f64) -> Result<Self> {
+        if !(max_weight.is_finite() && max_weight > 0.0) {
+            return Err(Error::InvalidValue { what: "maximum weight", value: max_weight });
+        }
+        self.max_weight = max_weight;
+        Ok(self)
+    }
+
+    /// Largest weight in `trials` weighted events (a lower estimate of the true maximum).
+    pub fn estimate_max_weight(&self, rng: &mut (impl Rng + ?Sized), trials: usize) -> f64 {
+        let mut buf: SmallVec<[FourMomentum; INLINE_DAUGHTERS]> =
+            SmallVec::from_elem(FourMomentum::ZERO, self.masses.len());
+        let mut top: f64 = 0.0;
+        for _ in 0..trials {
+            if let Ok(w) = self.generate_weighted(rng, &mut buf) {
+                top = top.max(w);
+            }
+        }
+        top
+    }
+
     /// One weighted event in the parent rest frame, written to `out` (one entry per daughter,
     /// in the order of the masses). Returns the weight (see the module docs for its
     /// normalisation: the mean weight is the phase-space volume R_n).
