@@ -217,7 +217,7 @@ mod tests {
         let c = Coupling::new(Order::Nlo, CouplingMethod::Exact, Scheme::Ffns { nf: 4 }, 0.35, 2.0).unwrap();
         // Check the ODE by a centred finite difference.
         let mu2 = 100.0_f64;
-        let h = 1e-4;
+        let h = 1e-4_f64;
         let (ap, am, a) =
             (c.a_s(mu2 * (h).exp()).unwrap(), c.a_s(mu2 * (-h).exp()).unwrap(), c.a_s(mu2).unwrap());
         let lhs = (ap - am) / (2.0 * h);
