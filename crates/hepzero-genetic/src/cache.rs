@@ -22,11 +22,9 @@ impl FitnessCache {
 
     #[inline]
     pub(crate) fn insert(&mut self, hash: u64, fitness: f64) {
-        if let Some(max) = self.max_entries {
-            if self.map.len() >= max {
-                // Emptying (rather than evicting by age) needs no bookkeeping and is deterministic.
-                self.map.clear();
-            }
+        // Emptying (rather than evicting by age) needs no bookkeeping and is deterministic.
+        if self.max_entries.is_some_and(|max| self.map.len() >= max) {
+            self.map.clear();
         }
         self.map.insert(hash, fitness);
     }

@@ -69,11 +69,18 @@ fn better_first(fa: f64, a: usize, fb: f64, b: usize) -> std::cmp::Ordering {
 }
 
 /// The search, bound to a problem, a fitness and a configuration.
-#[derive(Debug)]
 pub struct Engine<'a, P, F> {
     problem: &'a P,
     fitness: &'a F,
     config: Config,
+}
+
+impl<P, F> std::fmt::Debug for Engine<'_, P, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a, P, F> Engine<'a, P, F>
@@ -270,6 +277,7 @@ where
     }
 
     /// Fill `children` with offspring pairs bred from `self.pop` (selector prepared).
+    #[allow(clippy::too_many_arguments)]
     fn breed_pairs(
         problem: &P,
         seed: u64,
@@ -702,12 +710,8 @@ fn evaluate_slots<G: Genome, F: Fitness<G>>(
     for s in slots.iter_mut() {
         if s.dirty {
             s.dirty = false;
-            if s.valid {
-                if let Some(h) = hof.as_mut() {
-                    if h.qualifies(s.fitness) {
-                        h.offer(&s.genome, s.fitness, s.hash, generation);
-                    }
-                }
+            if let Some(h) = hof.as_mut().filter(|h| s.valid && h.qualifies(s.fitness)) {
+                h.offer(&s.genome, s.fitness, s.hash, generation);
             }
         }
     }
