@@ -32,6 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     names.extend(l.daughters.iter().cloned());
                 }
             }
+            if std::env::args().any(|a| a == "--decay-lines-only") {
+                continue;
+            }
             if let hepzero_pdg::Statement::Alias { particle, .. } = &s.statement {
                 names.push(particle.clone());
             }
