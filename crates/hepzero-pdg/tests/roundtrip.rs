@@ -38,10 +38,14 @@ fn model() -> impl Strategy<Value = String> {
     prop::sample::select(KNOWN_MODELS).prop_map(str::to_string)
 }
 
+/// A generated decay line: BR, daughters, PHOTOS, model, parameters (use a Define?, number,
+/// negated?).
+type GenLine = (f64, Vec<String>, bool, String, Vec<(bool, f64, bool)>);
+
 #[derive(Debug, Clone)]
 enum Gen {
     Plain(Statement),
-    Decay { mother: String, lines: Vec<(f64, Vec<String>, bool, String, Vec<(bool, f64, bool)>)> },
+    Decay { mother: String, lines: Vec<GenLine> },
 }
 
 fn statement() -> impl Strategy<Value = Gen> {
