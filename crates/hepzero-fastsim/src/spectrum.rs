@@ -1,0 +1,198 @@
+//! One-dimensional spectra to sample from: a uniformly binned histogram restricted to a range,
+//! sampled as ROOT's `TH1::GetRandom` does (bin chosen by its content, position uniform inside the
+//! bin), which is how RapidSim (arXiv:1612.07489, `RapidDecay::genParent`) draws parent pT and eta.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A uniformly binned histogram (bin contents, no under/overflow) on [lo, hi].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Histogram1D {
+    /// Low edge of the first bin.
+    pub lo: f64,
+    /// High edge of the last bin.
+    pub hi: f64,
+    /// Bin contents (any non-negative weights; need not be normalised).
+    pub contents: Vec<f64>,
+}
+
+impl Histogram1D {
+    /// Checks the binning and the contents.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an empty histogram, `hi <= lo`, or a negative or non-finite bin.
+    pub fn new(lo: f64, hi: f64, contents: Vec<f64>) -> Result<Self> {
+        let h = Self { lo, hi, contents };
+        h.validate()?;
+        Ok(h)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.contents.is_empty() {
+            return Err(Error::config("histogram.contents", "[]", "needs at least one bin"));
+        }
+        if !(self.lo.is_finite() && self.hi.is_finite() && self.hi > self.lo) {
+            return Err(Error::config("histogram.hi", self.hi, "edges must be finite with hi > lo"));
+        }
+        if let Some((i, v)) = self.contents.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            return Err(Error::config(
+                &format!("histogram.contents[{i}]"),
+                v,
+                "bin contents must be finite and non-negative",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Bin width.
+    #[must_use]
+    pub fn width(&self) -> f64 {
+        (self.hi - self.lo) / self.contents.len() as f64
+    }
+
+    /// Parses the text format of `fixtures/fonll/*.txt`: `#` comments, then blocks of
+    /// `hist <name> <nbins> <lo> <hi>` followed by one bin content per line. Returns the block
+    /// called `name`.
+    ///
+    /// # Errors
+    /// [`Error::Spectrum`] naming `source_name` and the line for malformed text or a missing block.
+    pub fn parse_block(text: &str, name: &str, source_name: &str) -> Result<Self> {
+        let err = |line: usize, reason: String| Error::Spectrum {
+            source_name: source_name.to_string(),
+            line,
+            reason,
+        };
+        let mut lines = text.lines().enumerate();
+        while let Some((i, line)) = lines.next() {
+            let mut tok = line.split_whitespace();
+            if tok.next() != Some("hist") {
+                continue;
+            }
+            if tok.next() != Some(name) {
+                continue;
+            }
+            let mut field = |what: &str| -> Result<f64> {
+                let t = tok.next().ok_or_else(|| err(i + 1, format!("missing {what} in `{line}`")))?;
+                t.parse::<f64>().map_err(|_| err(i + 1, format!("bad {what} `{t}`")))
+            };
+            let nbins = field("bin count")?;
+            let lo = field("low edge")?;
+            let hi = field("high edge")?;
+            if !(nbins >= 1.0 && nbins.fract() == 0.0 && nbins <= 1e7) {
+                return Err(err(i + 1, format!("bad bin count {nbins}")));
+            }
+            let n = nbins as usize;
+            let mut contents = Vec::with_capacity(n);
+            for _ in 0..n {
+                let (j, l) =
+                    lines.next().ok_or_else(|| err(i + 1, format!("block `{name}` ends before {n} bins")))?;
+                let v = l
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| err(j + 1, format!("bad bin content `{}`", l.trim())))?;
+                contents.push(v);
+            }
+            return Self::new(lo, hi, contents).map_err(|e| err(i + 1, e.to_string()));
+        }
+        Err(err(0, format!("no `hist {name}` block")))
+    }
+}
+
+/// A histogram prepared for sampling inside [min, max]: cumulative weights of the bins (clipped
+/// to the range) so that one uniform deviate picks a bin and a position inside it.
+#[derive(Clone, Debug)]
+pub(crate) struct Sampler {
+    /// Left edge of each kept (clipped) bin.
+    left: Vec<f64>,
+    /// Width of each kept (clipped) bin.
+    width: Vec<f64>,
+    /// Cumulative normalised weight at the right end of each kept bin (last = 1).
+    cdf: Vec<f64>,
+}
+
+impl Sampler {
+    /// Restricts `h` to [min, max] (bins cut by the range keep the fraction inside, as if their
+    /// content were uniform), as RapidSim's `reduceHistogram` with the LHCb default ranges.
+    pub(crate) fn new(h: &Histogram1D, min: f64, max: f64, what: &str) -> Result<Self> {
+        h.validate()?;
+        if !(min.is_finite() && max.is_finite() && max > min) {
+            return Err(Error::config(
+                &format!("{what}_range"),
+                format!("[{min}, {max}]"),
+                "must be finite with max > min",
+            ));
+        }
+        let w = h.width();
+        let (mut left, mut width, mut cdf) = (Vec::new(), Vec::new(), Vec::new());
+        let mut total = 0.0;
+        for (i, &c) in h.contents.iter().enumerate() {
+            let a = (h.lo + i as f64 * w).max(min);
+            let b = (h.lo + (i + 1) as f64 * w).min(max);
+            if b <= a || c <= 0.0 {
+                continue;
+            }
+            total += c * (b - a) / w;
+            left.push(a);
+            width.push(b - a);
+            cdf.push(total);
+        }
+        if total.is_nan() || total <= 0.0 {
+            return Err(Error::config(
+                &format!("{what}_range"),
+                format!("[{min}, {max}]"),
+                "the spectrum has no content in this range",
+            ));
+        }
+        for c in &mut cdf {
+            *c /= total;
+        }
+        if let Some(last) = cdf.last_mut() {
+            *last = 1.0;
+        }
+        Ok(Self { left, width, cdf })
+    }
+
+    /// Maps a uniform deviate u in [0, 1) to a value distributed as the clipped histogram.
+    #[inline]
+    pub(crate) fn sample(&self, u: f64) -> f64 {
+        let n = self.cdf.len();
+        let i = self.cdf.partition_point(|&c| c <= u).min(n - 1);
+        let c0 = if i == 0 { 0.0 } else { self.cdf[i - 1] };
+        let c1 = self.cdf[i];
+        let f = if c1 > c0 { (u - c0) / (c1 - c0) } else { 0.5 };
+        self.left[i] + f.clamp(0.0, 1.0) * self.width[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_blocks_and_reports_lines() {
+        let text = "# c\nhist a 2 0 2\n1\n3\nhist b 1 -1 1\n5\n";
+        let a = Histogram1D::parse_block(text, "a", "t").unwrap();
+        assert_eq!(a.contents, vec![1.0, 3.0]);
+        let b = Histogram1D::parse_block(text, "b", "t").unwrap();
+        assert_eq!((b.lo, b.hi), (-1.0, 1.0));
+        let e = Histogram1D::parse_block("hist a 2 0 1\n1\nx\n", "a", "f.txt").unwrap_err();
+        assert!(e.to_string().starts_with("f.txt:3:"), "{e}");
+        assert!(Histogram1D::parse_block(text, "c", "t").is_err());
+    }
+
+    #[test]
+    fn sampler_quantiles_match_piecewise_uniform_cdf() {
+        // Two bins [0,1) weight 1 and [1,2) weight 3: P(x < 1) = 1/4, median at 1 + 1/3.
+        let h = Histogram1D::new(0.0, 2.0, vec![1.0, 3.0]).unwrap();
+        let s = Sampler::new(&h, 0.0, 2.0, "x").unwrap();
+        assert!((s.sample(0.25) - 1.0).abs() < 1e-12);
+        assert!((s.sample(0.5) - (1.0 + 1.0 / 3.0)).abs() < 1e-12);
+        assert!((s.sample(0.125) - 0.5).abs() < 1e-12);
+        // Clipping to [0.5, 1.5]: weights 0.5 and 1.5, so P(x < 1) = 1/4 again.
+        let c = Sampler::new(&h, 0.5, 1.5, "x").unwrap();
+        assert!((c.sample(0.25) - 1.0).abs() < 1e-12);
+        assert!(c.sample(0.0) >= 0.5 && c.sample(0.999_999) <= 1.5);
+        assert!(Sampler::new(&h, 3.0, 4.0, "x").is_err());
+    }
+}
