@@ -191,7 +191,7 @@ fn exact_nlo(a0: f64, l: f64, b0: f64, b1: f64) -> Result<f64> {
     let den = 1.0 + b0 * a0 * l;
     let mut a = a0 / den;
     a *= 1.0 - b1 * a * den.ln();
-    if !(a > 0.0) {
+    if a.is_nan() || a <= 0.0 {
         a = a0 / den;
     }
     for _ in 0..100 {

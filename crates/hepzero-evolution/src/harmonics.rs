@@ -134,6 +134,7 @@ pub fn g3(n: C64, s1_n: C64) -> C64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::excessive_precision)]
 mod tests {
     use super::*;
 

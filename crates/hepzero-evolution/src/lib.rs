@@ -22,3 +22,8 @@ pub use coupling::{Coupling, CouplingMethod, Order, Scheme};
 pub use error::{Error, Result};
 pub use evolve::{Theory, evolve_analytic, evolve_moments};
 pub use toy::LhaCombinations;
+pub mod interpolation;
+pub mod operator;
+
+pub use interpolation::XGrid;
+pub use operator::{GridOperator, sample_on_grid};
