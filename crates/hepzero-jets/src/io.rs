@@ -2,6 +2,7 @@
 //! little-endian f32 (px, py, pz, E), described in `fixtures/jets/README.md`) and HepMC3 ASCII
 //! (`HepMC::Asciiv3`, status-1 particles, GEV or MEV units), so users can bring generator output.
 
+use crate::cluster::{ClusterSequence, JetDefinition, cluster};
 use crate::error::{Error, Result};
 use crate::momentum::Momentum;
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,14 @@ impl Event {
         let n = *self.jet_sizes.get(k)?;
         self.particles.get(start..start + n)
     }
+}
+
+/// Clusters every event with `definition`; an invalid or empty event is an error naming it.
+///
+/// # Errors
+/// [`Error::Event`] wrapping the event's [`Error::EmptyEvent`] or [`Error::BadParticle`].
+pub fn cluster_events(events: &[Event], definition: JetDefinition) -> Result<Vec<ClusterSequence>> {
+    events.iter().map(|ev| cluster(&ev.particles, definition).map_err(|e| e.in_event(ev.number))).collect()
 }
 
 const MAGIC: &[u8; 4] = b"HZJ1";

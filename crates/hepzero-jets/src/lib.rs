@@ -16,6 +16,6 @@ pub use cluster::{Algorithm, ClusterSequence, Jet, JetDefinition, Node, Strategy
 pub use error::{Error, Result};
 pub use eval::{Window, fraction_in_window, median, narrowest_window};
 pub use groom::{Groomed, Groomer};
-pub use io::{Event, read_events};
+pub use io::{Event, cluster_events, read_events};
 pub use lund::{CaTree, LundDeclustering, NodeState, node_states, primary_declusterings, safe_ln};
 pub use momentum::Momentum;
