@@ -252,12 +252,14 @@ mod tests {
     #[test]
     fn default_is_valid_and_bad_values_are_named() {
         Config::default().validate().unwrap();
-        let mut c = Config::default();
-        c.mode = Mode::Generational {
-            selection: Selection::Tournament { size: 3 },
-            crossover_rate: 1.5,
-            mutation_rate: 0.2,
-            elitism: 0,
+        let mut c = Config {
+            mode: Mode::Generational {
+                selection: Selection::Tournament { size: 3 },
+                crossover_rate: 1.5,
+                mutation_rate: 0.2,
+                elitism: 0,
+            },
+            ..Config::default()
         };
         let e = c.validate().unwrap_err().to_string();
         assert!(e.contains("mode.crossover_rate") && e.contains("1.5"), "{e}");

@@ -77,9 +77,7 @@ pub struct Engine<'a, P, F> {
 
 impl<P, F> std::fmt::Debug for Engine<'_, P, F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        f.debug_struct("Engine").field("config", &self.config).finish_non_exhaustive()
     }
 }
 

@@ -7,34 +7,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use hepzero_genetic::testbeds::{self, BitString, RealVector, StringCrossover};
 use hepzero_genetic::{
-    CacheConfig, Config, Context, Control, Engine, Error, Fitness, FitnessError, FnFitness,
-    GaRng, GenerationReport, Genome, HallOfFameConfig, Mode, Problem, RunResult, Selection,
-    Silent, Stop, StopReason,
+    CacheConfig, Config, Context, Control, Engine, Error, Fitness, FitnessError, FnFitness, GaRng,
+    GenerationReport, Genome, HallOfFameConfig, Mode, Problem, RunResult, Selection, Silent, Stop,
+    StopReason,
 };
 
 fn bits(len: usize, flip: f64) -> BitString {
-    BitString {
-        len,
-        flip_probability: flip,
-        crossover: StringCrossover::OnePoint,
-    }
+    BitString { len, flip_probability: flip, crossover: StringCrossover::OnePoint }
 }
 
 fn generational(selection: Selection, elitism: usize) -> Mode {
-    Mode::Generational {
-        selection,
-        crossover_rate: 0.6,
-        mutation_rate: 0.5,
-        elitism,
-    }
+    Mode::Generational { selection, crossover_rate: 0.6, mutation_rate: 0.5, elitism }
 }
 
 fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap()
-        .install(f)
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
 }
 
 fn same_on_1_and_2_threads<P, F>(problem: &P, fitness: &F, config: &Config)
@@ -43,12 +30,7 @@ where
     F: Fitness<P::Genome>,
     P::Genome: std::fmt::Debug,
 {
-    let run = || {
-        Engine::new(problem, fitness, config.clone())
-            .unwrap()
-            .run(&mut Silent)
-            .unwrap()
-    };
+    let run = || Engine::new(problem, fitness, config.clone()).unwrap().run(&mut Silent).unwrap();
     let one = in_pool(1, run);
     let two = in_pool(2, run);
     // Debug output compares every float bit-for-bit (and NaN equal to NaN).
@@ -63,14 +45,8 @@ fn results_are_identical_for_1_and_2_threads_in_every_mode() {
     let base = Config {
         seed: 42,
         population: 600,
-        stop: Stop {
-            max_generations: 15,
-            ..Stop::default()
-        },
-        hall_of_fame: Some(HallOfFameConfig {
-            threshold: 45.0,
-            max_size: None,
-        }),
+        stop: Stop { max_generations: 15, ..Stop::default() },
+        hall_of_fame: Some(HallOfFameConfig { threshold: 45.0, max_size: None }),
         eval_batch: 16,
         ..Config::default()
     };
@@ -88,11 +64,7 @@ fn results_are_identical_for_1_and_2_threads_in_every_mode() {
             true,
         ),
     ] {
-        let config = Config {
-            mode,
-            deduplicate: dedup,
-            ..base.clone()
-        };
+        let config = Config { mode, deduplicate: dedup, ..base.clone() };
         same_on_1_and_2_threads(&problem, &fitness, &config);
     }
     let real = RealVector {
@@ -108,10 +80,7 @@ fn results_are_identical_for_1_and_2_threads_in_every_mode() {
         let config = Config {
             population: 20,
             mode: Mode::EvolutionStrategy { lambda: 400, plus },
-            hall_of_fame: Some(HallOfFameConfig {
-                threshold: -40.0,
-                max_size: Some(50),
-            }),
+            hall_of_fame: Some(HallOfFameConfig { threshold: -40.0, max_size: Some(50) }),
             ..base.clone()
         };
         same_on_1_and_2_threads(&real, &rastrigin, &config);
@@ -137,27 +106,15 @@ impl Fitness<Vec<u8>> for Recording {
 }
 
 fn recorded_run(cache: bool) -> (RunResult<Vec<u8>>, u64, Vec<u64>) {
-    let fitness = Recording {
-        calls: AtomicU64::new(0),
-        seen: Mutex::new(Vec::new()),
-    };
+    let fitness = Recording { calls: AtomicU64::new(0), seen: Mutex::new(Vec::new()) };
     let config = Config {
         population: 200,
         mode: generational(Selection::Tournament { size: 4 }, 2),
-        stop: Stop {
-            max_generations: 40,
-            ..Stop::default()
-        },
-        cache: CacheConfig {
-            enabled: cache,
-            max_entries: None,
-        },
+        stop: Stop { max_generations: 40, ..Stop::default() },
+        cache: CacheConfig { enabled: cache, max_entries: None },
         ..Config::default()
     };
-    let r = Engine::new(&bits(24, 0.02), &fitness, config)
-        .unwrap()
-        .run(&mut Silent)
-        .unwrap();
+    let r = Engine::new(&bits(24, 0.02), &fitness, config).unwrap().run(&mut Silent).unwrap();
     let calls = fitness.calls.load(Ordering::Relaxed);
     let seen = fitness.seen.into_inner().unwrap();
     (r, calls, seen)
@@ -201,20 +158,11 @@ fn hall_of_fame_holds_every_distinct_individual_above_threshold() {
     let config = Config {
         population: 100,
         mode: generational(Selection::Tournament { size: 2 }, 1),
-        stop: Stop {
-            max_generations: 30,
-            ..Stop::default()
-        },
-        hall_of_fame: Some(HallOfFameConfig {
-            threshold,
-            max_size: None,
-        }),
+        stop: Stop { max_generations: 30, ..Stop::default() },
+        hall_of_fame: Some(HallOfFameConfig { threshold, max_size: None }),
         ..Config::default()
     };
-    let r = Engine::new(&bits(24, 0.05), &fitness, config)
-        .unwrap()
-        .run(&mut Silent)
-        .unwrap();
+    let r = Engine::new(&bits(24, 0.05), &fitness, config).unwrap().run(&mut Silent).unwrap();
     let hof: HashSet<u64> = r.hall_of_fame.iter().map(|s| s.hash).collect();
     assert_eq!(hof.len(), r.hall_of_fame.len(), "duplicates in the hall of fame");
     assert_eq!(hof, *all.lock().unwrap());
@@ -234,17 +182,11 @@ fn deduplication_keeps_every_generation_free_of_copies() {
         let config = Config {
             population: 300,
             mode: generational(Selection::Tournament { size: 5 }, 3),
-            stop: Stop {
-                max_generations: 40,
-                ..Stop::default()
-            },
+            stop: Stop { max_generations: 40, ..Stop::default() },
             deduplicate,
             ..Config::default()
         };
-        Engine::new(&bits(100, 0.05), &fitness, config)
-            .unwrap()
-            .run(&mut Silent)
-            .unwrap()
+        Engine::new(&bits(100, 0.05), &fitness, config).unwrap().run(&mut Silent).unwrap()
     };
     let with = run(true);
     assert!(with.history.iter().all(|g| g.distinct == 300), "copies survived");
@@ -285,20 +227,11 @@ fn unrepairable_individuals_are_never_evaluated_nor_kept() {
     let config = Config {
         population: 100,
         mode: generational(Selection::Tournament { size: 3 }, 1),
-        stop: Stop {
-            max_generations: 60,
-            ..Stop::default()
-        },
-        hall_of_fame: Some(HallOfFameConfig {
-            threshold: 0.0,
-            max_size: None,
-        }),
+        stop: Stop { max_generations: 60, ..Stop::default() },
+        hall_of_fame: Some(HallOfFameConfig { threshold: 0.0, max_size: None }),
         ..Config::default()
     };
-    let r = Engine::new(&problem, &fitness, config)
-        .unwrap()
-        .run(&mut Silent)
-        .unwrap();
+    let r = Engine::new(&problem, &fitness, config).unwrap().run(&mut Silent).unwrap();
     assert!(r.history.iter().skip(1).any(|g| g.invalid > 0));
     assert_eq!(r.best.fitness, 29.0, "the constrained optimum is 0 followed by 29 ones");
     assert!(r.hall_of_fame.iter().all(|s| s.genome[0] == 0));
@@ -314,59 +247,27 @@ fn stopping_rules() {
             stop,
             ..Config::default()
         };
-        Engine::new(&bits(16, 0.1), &fitness, config)
-            .unwrap()
-            .run(observer)
-            .unwrap()
+        Engine::new(&bits(16, 0.1), &fitness, config).unwrap().run(observer).unwrap()
     };
-    let r = run(
-        Stop {
-            max_generations: 7,
-            ..Stop::default()
-        },
-        &mut Silent,
-    );
+    let r = run(Stop { max_generations: 7, ..Stop::default() }, &mut Silent);
     assert_eq!((r.generations, r.stop_reason), (7, StopReason::Generations));
     assert_eq!(r.history.len(), 8);
     // 16-bit OneMax is solved quickly; then nothing improves.
-    let r = run(
-        Stop {
-            max_generations: 1000,
-            stagnation_generations: Some(10),
-            ..Stop::default()
-        },
-        &mut Silent,
-    );
+    let r =
+        run(Stop { max_generations: 1000, stagnation_generations: Some(10), ..Stop::default() }, &mut Silent);
     assert_eq!(r.stop_reason, StopReason::Stagnation);
     let n = r.history.len();
     assert!(r.history[n - 11..].iter().all(|g| g.best == r.history[n - 11].best));
-    let r = run(
-        Stop {
-            max_generations: 1000,
-            max_evaluations: Some(500),
-            ..Stop::default()
-        },
-        &mut Silent,
-    );
+    let r = run(Stop { max_generations: 1000, max_evaluations: Some(500), ..Stop::default() }, &mut Silent);
     assert_eq!(r.stop_reason, StopReason::EvaluationBudget);
     let before_last = r.evaluations - r.history.last().unwrap().evaluations;
     assert!(r.evaluations >= 500 && before_last < 500);
     let mut seen = Vec::new();
     let mut observer = |g: &GenerationReport| {
         seen.push(g.generation);
-        if g.generation == 3 {
-            Control::Stop
-        } else {
-            Control::Continue
-        }
+        if g.generation == 3 { Control::Stop } else { Control::Continue }
     };
-    let r = run(
-        Stop {
-            max_generations: 1000,
-            ..Stop::default()
-        },
-        &mut observer,
-    );
+    let r = run(Stop { max_generations: 1000, ..Stop::default() }, &mut observer);
     assert_eq!(r.stop_reason, StopReason::Observer);
     assert_eq!(seen, [0, 1, 2, 3]);
 }
@@ -386,28 +287,16 @@ impl Fitness<Vec<u8>> for Failing {
 
 #[test]
 fn fitness_errors_and_nan_are_reported_with_their_generation() {
-    let config = Config {
-        population: 64,
-        ..Config::default()
-    };
-    let err = Engine::new(&bits(2, 0.5), &Failing, config.clone())
-        .unwrap()
-        .run(&mut Silent)
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::Fitness { generation: 0, .. }),
-        "{err}"
-    );
+    let config = Config { population: 64, ..Config::default() };
+    let err = Engine::new(&bits(2, 0.5), &Failing, config.clone()).unwrap().run(&mut Silent).unwrap_err();
+    assert!(matches!(err, Error::Fitness { generation: 0, .. }), "{err}");
     assert!(err.to_string().contains("all ones is out of range"));
     let err = Engine::new(&bits(3, 0.5), &Failing, config)
         .unwrap()
         .run_from(vec![vec![1, 1, 0]; 64], &mut Silent)
         .unwrap_err();
     assert!(matches!(err, Error::NanFitness { generation: 0, .. }), "{err}");
-    let bad = Config {
-        population: 0,
-        ..Config::default()
-    };
+    let bad = Config { population: 0, ..Config::default() };
     let err = Engine::new(&bits(3, 0.5), &Failing, bad).unwrap_err();
     assert!(err.to_string().contains("population"));
 }
