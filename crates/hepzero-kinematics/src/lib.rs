@@ -11,7 +11,8 @@
 //!   ([`PhaseSpace::generate_weighted`]) and unweighted ([`PhaseSpace::generate_unweighted`]),
 //!   writing into a caller-provided `&mut [FourMomentum]` with no heap allocation per event.
 //! - Line shapes: [`BreitWigner`] (fixed width) and [`MassDependentBreitWigner`] (running
-//!   width with Blatt-Weisskopf factors, [`blatt_weisskopf_f2`]), truncated at thresholds.
+//!   width with Blatt-Weisskopf factors, [`blatt_weisskopf_f2`]), truncated at thresholds;
+//!   [`LineShapeKind`] (serde configuration) builds a [`LineShape`] sampler.
 //! - Event variables: [`transverse_mass`], [`mt2`] (Lester-Nachman bisection, asymmetric
 //!   invisible masses), [`dalitz`] / [`m23_sq_limits`], [`q2`].
 //!
@@ -29,7 +30,7 @@ pub use dalitz::{DalitzPoint, dalitz, m23_sq_limits, q2};
 pub use error::{Error, Result};
 pub use fourvec::{FourMomentum, wrap_phi};
 pub use lineshape::{
-    BreitWigner, DEFAULT_BW_RADIUS, LineShapeKind, MassDependentBreitWigner, blatt_weisskopf_f2,
+    BreitWigner, DEFAULT_BW_RADIUS, LineShape, LineShapeKind, MassDependentBreitWigner, blatt_weisskopf_f2,
 };
 pub use phasespace::{INLINE_DAUGHTERS, MAX_ACCEPT_REJECT_TRIES, PhaseSpace, massless_phase_space_volume};
 pub use transverse::{MT2_RELATIVE_PRECISION, mt2, mt2_of, transverse_mass, transverse_mass_of};
