@@ -1,0 +1,48 @@
+//! The environment a search plays: a single-player, deterministic, finite-horizon game whose only
+//! reward comes at the end.
+//!
+//! The shape follows the background finder of the seed (a background decay built token by token): the
+//! state is a token prefix plus whatever incremental grammar state makes `legal_actions` cheap, the
+//! legal actions are a bit mask over a vocabulary of a few hundred tokens, and two token orders that
+//! describe the same canonical object may share one [`Environment::transposition_key`].
+
+use crate::mask::ActionMask;
+
+/// A single-player game with a terminal reward.
+///
+/// Requirements the search relies on:
+/// - `apply` is only called with an action that `legal_actions` set for that state;
+/// - every sequence of legal actions reaches a terminal state (no cycles; the search stops with
+///   [`crate::Error::TooDeep`] after `SearchConfig::max_depth` actions);
+/// - a state with no legal action is treated as terminal;
+/// - rewards are non-negative; values below the normalisation floor count as the floor.
+pub trait Environment: Sync {
+    /// Game state. `clone_from` is used on the hot path, so a state that owns a `Vec` reuses its
+    /// allocation.
+    type State: Clone + Send + Sync;
+
+    /// Size of the action space (vocabulary); actions are `0..num_actions`.
+    fn num_actions(&self) -> usize;
+
+    /// The state at the start of an episode.
+    fn initial_state(&self) -> Self::State;
+
+    /// Write the legal actions of `state` into `mask`, which arrives cleared with length
+    /// `num_actions()`.
+    fn legal_actions(&self, state: &Self::State, mask: &mut ActionMask);
+
+    /// Play `action` (legal in `state`) in place.
+    fn apply(&self, state: &mut Self::State, action: u32);
+
+    /// Whether the episode is over.
+    fn is_terminal(&self, state: &Self::State) -> bool;
+
+    /// Reward of a terminal state (or of a state with no legal action).
+    fn terminal_reward(&self, state: &Self::State) -> f64;
+
+    /// Canonical key: states with equal keys are the same position and share search statistics.
+    /// `None` (the default) means "no transpositions": every action path is its own node.
+    fn transposition_key(&self, _state: &Self::State) -> Option<u64> {
+        None
+    }
+}

@@ -1,0 +1,824 @@
+//! PUCT search (AlphaZero: Silver et al., Science 362 (2018) 1140) for single-player games with a
+//! terminal reward, with batched leaf evaluation under virtual loss, transpositions, rollouts, root
+//! Dirichlet noise, temperature-based action choice and tree reuse between moves.
+//!
+//! One simulation descends from the root choosing `argmax Q + c_puct P sqrt(N) / (1 + n)` until it
+//! reaches a node that is new (sent to the evaluator), terminal (its value is backed up at once) or
+//! already waiting for the evaluator (a collision: the simulation is dropped, not counted). Virtual
+//! loss (each in-flight simulation counts as a visit of value 0 on its path) steers the next
+//! descents of the same batch elsewhere, so one search fills a batch of many leaves
+//! (Chaslot, Winands, van den Herik, "Parallel Monte-Carlo Tree Search", CG 2008).
+//!
+//! `Q(s, a)` is the mean of the child *node*, not of the edge, so with transpositions every path into
+//! a position sees all of that position's statistics; the edge visit count `n(s, a)` drives the
+//! exploration term and the policy target.
+
+use crate::config::{Fpu, SearchConfig};
+use crate::env::Environment;
+use crate::error::{Error, Result};
+use crate::eval::{Evaluation, Evaluator};
+use crate::mask::ActionMask;
+use crate::normalise::{Normalisation, ValueNormaliser};
+use crate::tree::{Edge, Kind, NONE, Tree};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Gamma};
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+
+/// Counters of one search (cumulative over moves).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchStats {
+    /// Completed simulations (evaluated leaves plus terminal visits).
+    pub simulations: u64,
+    /// Leaves sent to the evaluator.
+    pub leaves_evaluated: u64,
+    /// Simulations that ended on a terminal node.
+    pub terminal_visits: u64,
+    /// Selections dropped because they reached a leaf already waiting for the evaluator.
+    pub collisions: u64,
+    /// Random playouts run.
+    pub rollouts: u64,
+    /// New edges that joined an existing node through its transposition key.
+    pub transposition_hits: u64,
+    /// Distinct terminal rewards observed (tree terminals and rollout ends).
+    pub terminals_observed: u64,
+}
+
+/// A terminal state that was reached, as the full action sequence from the initial state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Terminal {
+    /// Actions from `Environment::initial_state`.
+    pub tokens: Vec<u32>,
+    /// Its raw reward.
+    pub reward: f64,
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    node: u32,
+    path: Vec<u32>,
+    legal: Vec<u32>,
+    rollout_value: f64,
+}
+
+enum Outcome {
+    Leaf,
+    Terminal,
+    Collision,
+}
+
+/// Terminal bookkeeping, kept apart from the tree so it can be borrowed alongside it.
+#[derive(Debug, Default)]
+struct Found {
+    best: Option<Terminal>,
+    all: FxHashMap<u64, Terminal>,
+    tokens: Vec<u32>,
+}
+
+/// One search tree over an environment, from a root state that advances move by move.
+pub struct Search<'e, E: Environment> {
+    env: &'e E,
+    config: SearchConfig,
+    rng: ChaCha8Rng,
+    tree: Tree,
+    root: u32,
+    root_state: E::State,
+    root_actions: Vec<u32>,
+    normaliser: ValueNormaliser,
+    noise_pending: bool,
+    gamma: Option<Gamma<f64>>,
+    stats: SearchStats,
+    found: Found,
+    // Scratch reused by every simulation.
+    state: E::State,
+    rollout_state: E::State,
+    mask: ActionMask,
+    path: Vec<u32>,
+    rollout_actions: Vec<u32>,
+    pending: Vec<Pending>,
+    n_pending: usize,
+    leaf_states: Vec<E::State>,
+    eval: Evaluation,
+}
+
+impl<'e, E: Environment> Search<'e, E> {
+    /// A search from `env.initial_state()`. Its randomness (noise, rollouts, sampled actions) comes
+    /// from `rng` only; give each parallel search its own stream.
+    pub fn new(env: &'e E, config: SearchConfig, rng: ChaCha8Rng) -> Result<Self> {
+        Self::from_state(env, env.initial_state(), Vec::new(), config, rng)
+    }
+
+    /// A search from `state`, reached from the initial state by `actions` (used in terminal records).
+    pub fn from_state(
+        env: &'e E,
+        state: E::State,
+        actions: Vec<u32>,
+        config: SearchConfig,
+        rng: ChaCha8Rng,
+    ) -> Result<Self> {
+        config.validate()?;
+        let gamma = if config.dirichlet_epsilon > 0.0 {
+            Some(Gamma::new(config.dirichlet_alpha, 1.0).map_err(|_| Error::Config {
+                field: "dirichlet_alpha",
+                value: config.dirichlet_alpha.to_string(),
+                reason: "not a valid gamma shape",
+            })?)
+        } else {
+            None
+        };
+        let mut tree = Tree::default();
+        let key = if config.transpositions { env.transposition_key(&state) } else { None };
+        let root = tree.add_node(key);
+        let normaliser = ValueNormaliser::new(config.normalisation.clone());
+        Ok(Self {
+            env,
+            rng,
+            tree,
+            root,
+            root_actions: actions,
+            normaliser,
+            noise_pending: true,
+            gamma,
+            stats: SearchStats::default(),
+            found: Found::default(),
+            state: state.clone(),
+            rollout_state: state.clone(),
+            mask: ActionMask::new(env.num_actions()),
+            path: Vec::new(),
+            rollout_actions: Vec::new(),
+            pending: Vec::new(),
+            n_pending: 0,
+            leaf_states: Vec::new(),
+            eval: Evaluation::default(),
+            root_state: state,
+            config,
+        })
+    }
+
+    /// Run `simulations` more simulations, evaluating leaves in batches of `config.batch_size`.
+    pub fn run<V: Evaluator<E::State> + ?Sized>(&mut self, evaluator: &V, simulations: u64) -> Result<()> {
+        let target = self.stats.simulations + simulations;
+        while self.stats.simulations < target && !self.root_is_terminal() {
+            let remaining = target - self.stats.simulations;
+            let n = self.collect(self.config.batch_size, remaining)?;
+            if n > 0 {
+                self.eval.reset(n, self.env.num_actions());
+                evaluator.evaluate(&self.leaf_states[..n], &mut self.eval)?;
+                let eval = std::mem::take(&mut self.eval);
+                let r = self.apply_evaluation(&eval, 0);
+                self.eval = eval;
+                r?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Select up to `max_leaves` new leaves (fewer if `budget` simulations are reached first or the
+    /// tree has too few unexplored leaves), with virtual loss on their paths. Terminal visits are
+    /// backed up at once. Returns the number of leaves now in [`Search::leaf_states`].
+    pub fn collect(&mut self, max_leaves: usize, budget: u64) -> Result<usize> {
+        if self.n_pending != 0 {
+            return Err(Error::Evaluator(
+                "collect called while leaves from the previous collect are still waiting".into(),
+            ));
+        }
+        self.apply_root_noise();
+        let mut done = 0u64;
+        let mut collisions = 0usize;
+        let collision_limit = max_leaves.max(8);
+        while self.n_pending < max_leaves && (self.n_pending as u64 + done) < budget {
+            match self.select()? {
+                Outcome::Leaf => {}
+                Outcome::Terminal => done += 1,
+                Outcome::Collision => {
+                    collisions += 1;
+                    if collisions >= collision_limit {
+                        break;
+                    }
+                }
+            }
+            if self.root_is_terminal_node() {
+                break;
+            }
+        }
+        Ok(self.n_pending)
+    }
+
+    /// States of the leaves selected by the last [`Search::collect`], in order.
+    pub fn leaf_states(&self) -> &[E::State] {
+        &self.leaf_states[..self.n_pending]
+    }
+
+    /// Expand the pending leaves with rows `offset..offset + n` of `eval` and back up their values.
+    pub fn apply_evaluation(&mut self, eval: &Evaluation, offset: usize) -> Result<()> {
+        let n = self.n_pending;
+        for i in 0..n {
+            let row = offset + i;
+            let v = *eval.values.get(row).ok_or(Error::EvaluatorShape {
+                what: "values",
+                got: eval.values.len(),
+                expected: offset + n,
+                batch: n,
+                num_actions: eval.num_actions,
+            })?;
+            if !v.is_finite() {
+                return Err(Error::NonFiniteValue { index: row, value: v });
+            }
+            let priors = eval.prior_row(row);
+            if !eval.uniform_priors && priors.len() != self.env.num_actions() {
+                return Err(Error::EvaluatorShape {
+                    what: "priors",
+                    got: eval.priors.len(),
+                    expected: (offset + n) * self.env.num_actions(),
+                    batch: n,
+                    num_actions: self.env.num_actions(),
+                });
+            }
+            let p = &self.pending[i];
+            let node = p.node;
+            // Edges of the new node: one per legal action, contiguous.
+            let first = self.tree.edges.len() as u32;
+            let mut sum = 0.0f32;
+            if !priors.is_empty() {
+                for &a in &p.legal {
+                    let w = priors[a as usize];
+                    if w.is_finite() && w > 0.0 {
+                        sum += w;
+                    }
+                }
+            }
+            let uniform = !(sum > 0.0 && sum.is_finite());
+            let up = 1.0 / p.legal.len().max(1) as f32;
+            for &a in &p.legal {
+                let prior = if uniform {
+                    up
+                } else {
+                    let w = priors[a as usize];
+                    if w.is_finite() && w > 0.0 { w / sum } else { 0.0 }
+                };
+                self.tree.edges.push(Edge {
+                    action: a,
+                    prior,
+                    visits: 0,
+                    in_flight: 0,
+                    value_sum: 0.0,
+                    child: NONE,
+                });
+            }
+            let nd = &mut self.tree.nodes[node as usize];
+            nd.first_edge = first;
+            nd.num_edges = p.legal.len() as u32;
+            nd.kind = Kind::Expanded;
+            let net = self.normaliser.from_unit(v);
+            let value = if self.config.rollouts > 0 {
+                let w = self.config.rollout_weight;
+                (1.0 - w) * net + w * p.rollout_value
+            } else {
+                net
+            };
+            backup(&mut self.tree, self.root, &self.pending[i].path, value);
+            self.stats.simulations += 1;
+            self.stats.leaves_evaluated += 1;
+        }
+        self.n_pending = 0;
+        self.apply_root_noise();
+        Ok(())
+    }
+
+    fn root_is_terminal_node(&self) -> bool {
+        self.tree.nodes[self.root as usize].kind == Kind::Terminal
+    }
+
+    /// Whether the root state ends the episode (terminal, or no legal action).
+    pub fn root_is_terminal(&self) -> bool {
+        match self.tree.nodes[self.root as usize].kind {
+            Kind::Terminal => true,
+            Kind::Expanded => false,
+            _ => {
+                if self.env.is_terminal(&self.root_state) {
+                    return true;
+                }
+                let mut m = ActionMask::new(self.env.num_actions());
+                self.env.legal_actions(&self.root_state, &mut m);
+                m.count() == 0
+            }
+        }
+    }
+
+    fn apply_root_noise(&mut self) {
+        if !self.noise_pending || self.tree.nodes[self.root as usize].kind != Kind::Expanded {
+            return;
+        }
+        self.noise_pending = false;
+        let Some(gamma) = self.gamma else { return };
+        let range = self.tree.edge_range(self.root);
+        if range.len() < 2 {
+            return;
+        }
+        let eps = self.config.dirichlet_epsilon;
+        let mut noise: Vec<f64> = range.clone().map(|_| gamma.sample(&mut self.rng)).collect();
+        let total: f64 = noise.iter().sum();
+        if !(total > 0.0 && total.is_finite()) {
+            return;
+        }
+        noise.iter_mut().for_each(|x| *x /= total);
+        for (e, x) in self.tree.edges[range].iter_mut().zip(noise) {
+            e.prior = ((1.0 - eps) * f64::from(e.prior) + eps * x) as f32;
+        }
+    }
+
+    /// One descent. See the module documentation.
+    fn select(&mut self) -> Result<Outcome> {
+        let env = self.env;
+        let vl = self.config.virtual_loss;
+        self.state.clone_from(&self.root_state);
+        self.path.clear();
+        let mut node = self.root;
+        self.tree.nodes[node as usize].in_flight += 1;
+        // The normaliser does not change during a descent: hoist its affine map.
+        let (lo, scale, ranked) = match (self.normaliser.kind(), self.normaliser.bounds()) {
+            (Normalisation::Ranked { .. }, _) => (0.0, 1.0, true),
+            (_, Some((lo, hi))) if hi > lo => (lo, 1.0 / (hi - lo), false),
+            _ => (0.0, 0.0, false),
+        };
+        let unit = |x: f64| -> f32 {
+            if ranked {
+                x as f32
+            } else if scale == 0.0 {
+                0.5
+            } else {
+                (((x - lo) * scale) as f32).clamp(0.0, 1.0)
+            }
+        };
+        loop {
+            let kind = self.tree.nodes[node as usize].kind;
+            match kind {
+                Kind::Terminal => {
+                    let v = self.tree.nodes[node as usize].terminal_value;
+                    backup(&mut self.tree, self.root, &self.path, v);
+                    self.stats.simulations += 1;
+                    self.stats.terminal_visits += 1;
+                    return Ok(Outcome::Terminal);
+                }
+                Kind::Pending => {
+                    undo_in_flight(&mut self.tree, self.root, &self.path);
+                    self.stats.collisions += 1;
+                    return Ok(Outcome::Collision);
+                }
+                Kind::Fresh => {
+                    self.mask.reset(env.num_actions());
+                    let terminal = env.is_terminal(&self.state) || {
+                        env.legal_actions(&self.state, &mut self.mask);
+                        self.mask.count() == 0
+                    };
+                    if terminal {
+                        let reward = env.terminal_reward(&self.state);
+                        let v = self.normaliser.observe(reward);
+                        self.stats.terminals_observed += 1;
+                        note_terminal(
+                            &mut self.found,
+                            env,
+                            &self.config,
+                            &self.state,
+                            reward,
+                            &self.root_actions,
+                            &self.tree,
+                            &self.path,
+                            &[],
+                        );
+                        let nd = &mut self.tree.nodes[node as usize];
+                        nd.kind = Kind::Terminal;
+                        nd.terminal_value = v;
+                        backup(&mut self.tree, self.root, &self.path, v);
+                        self.stats.simulations += 1;
+                        self.stats.terminal_visits += 1;
+                        return Ok(Outcome::Terminal);
+                    }
+                    self.tree.nodes[node as usize].kind = Kind::Pending;
+                    if self.pending.len() <= self.n_pending {
+                        self.pending.push(Pending::default());
+                    }
+                    let slot = &mut self.pending[self.n_pending];
+                    slot.node = node;
+                    slot.path.clear();
+                    slot.path.extend_from_slice(&self.path);
+                    slot.legal.clear();
+                    slot.legal.extend(self.mask.iter());
+                    slot.rollout_value = 0.0;
+                    if self.config.rollouts > 0 {
+                        let mut sum = 0.0;
+                        for _ in 0..self.config.rollouts {
+                            sum += self.rollout()?;
+                        }
+                        self.pending[self.n_pending].rollout_value = sum / f64::from(self.config.rollouts);
+                    }
+                    if self.leaf_states.len() <= self.n_pending {
+                        self.leaf_states.push(self.state.clone());
+                    } else {
+                        self.leaf_states[self.n_pending].clone_from(&self.state);
+                    }
+                    self.n_pending += 1;
+                    return Ok(Outcome::Leaf);
+                }
+                Kind::Expanded => {
+                    let nd = &self.tree.nodes[node as usize];
+                    let parent_n = (nd.visits + vl * nd.in_flight) as f32;
+                    let sqrt_n = parent_n.max(1.0).sqrt();
+                    let fpu = match self.config.fpu {
+                        Fpu::Constant(c) => c,
+                        Fpu::ParentMinus(r) => {
+                            let q =
+                                if nd.visits > 0 { unit(nd.value_sum / f64::from(nd.visits)) } else { 0.5 };
+                            q - r
+                        }
+                    };
+                    let c = self.config.c_puct;
+                    let range = self.tree.edge_range(node);
+                    let first = range.start;
+                    let mut best = f32::NEG_INFINITY;
+                    let mut bi = first;
+                    for (i, e) in self.tree.edges[range].iter().enumerate() {
+                        let ev = e.visits as f32;
+                        let vv = (e.in_flight * vl) as f32;
+                        let child_visits =
+                            if e.child == NONE { 0 } else { self.tree.nodes[e.child as usize].visits };
+                        let q = if child_visits > 0 {
+                            let ch = &self.tree.nodes[e.child as usize];
+                            let qn = unit(ch.value_sum / f64::from(child_visits));
+                            let w = ev.max(1.0);
+                            qn * w / (w + vv)
+                        } else if vv > 0.0 {
+                            0.0
+                        } else {
+                            fpu
+                        };
+                        let score = q + c * e.prior * sqrt_n / (1.0 + ev + vv);
+                        if score > best {
+                            best = score;
+                            bi = first + i;
+                        }
+                    }
+                    let action = self.tree.edges[bi].action;
+                    self.tree.edges[bi].in_flight += 1;
+                    self.path.push(bi as u32);
+                    env.apply(&mut self.state, action);
+                    let mut child = self.tree.edges[bi].child;
+                    if child == NONE {
+                        let key = if self.config.transpositions {
+                            env.transposition_key(&self.state)
+                        } else {
+                            None
+                        };
+                        child = match key.and_then(|k| self.tree.table.get(&k).copied()) {
+                            Some(existing) => {
+                                self.stats.transposition_hits += 1;
+                                existing
+                            }
+                            None => self.tree.add_node(key),
+                        };
+                        self.tree.edges[bi].child = child;
+                    }
+                    node = child;
+                    self.tree.nodes[node as usize].in_flight += 1;
+                    if self.path.len() > self.config.max_depth {
+                        undo_in_flight(&mut self.tree, self.root, &self.path);
+                        return Err(Error::TooDeep { max_depth: self.config.max_depth });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A uniformly random playout from `self.state`; returns the backed-up value of its end.
+    fn rollout(&mut self) -> Result<f64> {
+        let env = self.env;
+        self.rollout_state.clone_from(&self.state);
+        self.rollout_actions.clear();
+        loop {
+            if env.is_terminal(&self.rollout_state) {
+                break;
+            }
+            self.mask.reset(env.num_actions());
+            env.legal_actions(&self.rollout_state, &mut self.mask);
+            let n = self.mask.count();
+            if n == 0 {
+                break;
+            }
+            if self.path.len() + self.rollout_actions.len() >= self.config.max_depth {
+                return Err(Error::TooDeep { max_depth: self.config.max_depth });
+            }
+            let k = self.rng.random_range(0..n);
+            let Some(a) = self.mask.nth(k) else { break };
+            env.apply(&mut self.rollout_state, a);
+            self.rollout_actions.push(a);
+        }
+        let reward = env.terminal_reward(&self.rollout_state);
+        self.stats.rollouts += 1;
+        self.stats.terminals_observed += 1;
+        note_terminal(
+            &mut self.found,
+            env,
+            &self.config,
+            &self.rollout_state,
+            reward,
+            &self.root_actions,
+            &self.tree,
+            &self.path,
+            &self.rollout_actions,
+        );
+        Ok(self.normaliser.observe(reward))
+    }
+
+    /// `(action, visits)` of every legal action at the root, in action order.
+    pub fn root_visits(&self) -> Vec<(u32, u32)> {
+        let root = self.root;
+        if self.tree.nodes[root as usize].kind != Kind::Expanded {
+            return Vec::new();
+        }
+        self.tree.edges[self.tree.edge_range(root)].iter().map(|e| (e.action, e.visits)).collect()
+    }
+
+    /// `(action, prior)` at the root (after noise), in action order.
+    pub fn root_priors(&self) -> Vec<(u32, f32)> {
+        let root = self.root;
+        if self.tree.nodes[root as usize].kind != Kind::Expanded {
+            return Vec::new();
+        }
+        self.tree.edges[self.tree.edge_range(root)].iter().map(|e| (e.action, e.prior)).collect()
+    }
+
+    /// Mean value of the root in `[0, 1]` (None before any simulation).
+    pub fn root_value(&self) -> Option<f32> {
+        let n = &self.tree.nodes[self.root as usize];
+        (n.visits > 0).then(|| self.normaliser.to_unit(n.value_sum / f64::from(n.visits)))
+    }
+
+    /// Choose the action to play: with `temperature <= 1e-6` the most visited (ties: higher prior, then
+    /// lower action), otherwise sampled with probability proportional to `visits^(1/temperature)`.
+    pub fn choose_action(&mut self, temperature: f64) -> Option<u32> {
+        let root = self.root;
+        if self.tree.nodes[root as usize].kind != Kind::Expanded {
+            return None;
+        }
+        let edges = &self.tree.edges[self.tree.edge_range(root)];
+        let greedy = |edges: &[Edge]| {
+            let mut best: Option<&Edge> = None;
+            for e in edges {
+                best = match best {
+                    Some(b) if (b.visits, b.prior) >= (e.visits, e.prior) => Some(b),
+                    _ => Some(e),
+                };
+            }
+            best.map(|e| e.action)
+        };
+        let total: u64 = edges.iter().map(|e| u64::from(e.visits)).sum();
+        if temperature <= 1e-6 || total == 0 {
+            return greedy(edges);
+        }
+        // Weights visits^(1/T), computed in log space relative to the largest to avoid overflow.
+        let inv_t = 1.0 / temperature;
+        let max_ln = edges
+            .iter()
+            .filter(|e| e.visits > 0)
+            .map(|e| f64::from(e.visits).ln())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = edges
+            .iter()
+            .map(|e| if e.visits == 0 { 0.0 } else { ((f64::from(e.visits).ln() - max_ln) * inv_t).exp() })
+            .collect();
+        let sum: f64 = weights.iter().sum();
+        let mut u = self.rng.random::<f64>() * sum;
+        for (e, w) in edges.iter().zip(&weights) {
+            if *w > 0.0 {
+                if u < *w {
+                    return Some(e.action);
+                }
+                u -= w;
+            }
+        }
+        greedy(edges)
+    }
+
+    /// Play `action` at the root and keep the subtree below it (tree reuse). Fresh Dirichlet noise is
+    /// mixed into the new root's priors at the next search.
+    pub fn advance(&mut self, action: u32) -> Result<()> {
+        let root = self.root;
+        let depth = self.root_actions.len();
+        let child = match self.tree.nodes[root as usize].kind {
+            Kind::Expanded => {
+                let range = self.tree.edge_range(root);
+                let e = self.tree.edges[range]
+                    .iter()
+                    .find(|e| e.action == action)
+                    .ok_or(Error::IllegalAction { action, depth })?;
+                e.child
+            }
+            Kind::Terminal => return Err(Error::IllegalAction { action, depth }),
+            _ => {
+                self.mask.reset(self.env.num_actions());
+                self.env.legal_actions(&self.root_state, &mut self.mask);
+                if !self.mask.contains(action) {
+                    return Err(Error::IllegalAction { action, depth });
+                }
+                NONE
+            }
+        };
+        self.env.apply(&mut self.root_state, action);
+        self.root_actions.push(action);
+        if child == NONE {
+            self.tree.clear();
+            let key =
+                if self.config.transpositions { self.env.transposition_key(&self.root_state) } else { None };
+            self.root = self.tree.add_node(key);
+        } else {
+            self.root = self.tree.compact(child);
+        }
+        self.noise_pending = true;
+        Ok(())
+    }
+
+    /// The most visited line from the root, following expanded nodes.
+    pub fn principal_variation(&self) -> Vec<u32> {
+        let mut pv = Vec::new();
+        let mut node = self.root;
+        while self.tree.nodes[node as usize].kind == Kind::Expanded && pv.len() <= self.config.max_depth {
+            let edges = &self.tree.edges[self.tree.edge_range(node)];
+            let Some(e) =
+                edges.iter().filter(|e| e.visits > 0).max_by_key(|e| (e.visits, std::cmp::Reverse(e.action)))
+            else {
+                break;
+            };
+            pv.push(e.action);
+            if e.child == NONE {
+                break;
+            }
+            node = e.child;
+        }
+        pv
+    }
+
+    /// Size of the environment's action space.
+    pub fn num_actions(&self) -> usize {
+        self.env.num_actions()
+    }
+
+    /// State at the root.
+    pub fn root_state(&self) -> &E::State {
+        &self.root_state
+    }
+
+    /// Actions played from the initial state to the root.
+    pub fn root_actions(&self) -> &[u32] {
+        &self.root_actions
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &SearchStats {
+        &self.stats
+    }
+
+    /// Number of nodes in the arena (after the last compaction).
+    pub fn num_nodes(&self) -> usize {
+        self.tree.nodes.len()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SearchConfig {
+        &self.config
+    }
+
+    /// The value normaliser (its running bounds or reward window).
+    pub fn normaliser(&self) -> &ValueNormaliser {
+        &self.normaliser
+    }
+
+    /// Best terminal reached so far (in the tree or in a rollout).
+    pub fn best_terminal(&self) -> Option<&Terminal> {
+        self.found.best.as_ref()
+    }
+
+    /// Every distinct terminal reached, when `record_terminals` is on (keyed by transposition key, or
+    /// by a hash of the action sequence when the environment has none).
+    pub fn terminals(&self) -> impl Iterator<Item = &Terminal> {
+        self.found.all.values()
+    }
+
+    /// The generator, for callers that draw from the same stream (self-play).
+    pub fn rng_mut(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
+    /// Visit count of the node reached by `actions` from the root, if it exists.
+    pub fn node_visits(&self, actions: &[u32]) -> Option<u32> {
+        let mut node = self.root;
+        for &a in actions {
+            if self.tree.nodes[node as usize].kind != Kind::Expanded {
+                return None;
+            }
+            let e = self.tree.edges[self.tree.edge_range(node)].iter().find(|e| e.action == a)?;
+            if e.child == NONE {
+                return None;
+            }
+            node = e.child;
+        }
+        Some(self.tree.nodes[node as usize].visits)
+    }
+
+    /// Visit count of the last edge of the action path `actions` from the root.
+    pub fn edge_visits(&self, actions: &[u32]) -> Option<u32> {
+        let (last, head) = actions.split_last()?;
+        let node = self.node_id(head)?;
+        if self.tree.nodes[node as usize].kind != Kind::Expanded {
+            return None;
+        }
+        self.tree.edges[self.tree.edge_range(node)].iter().find(|e| e.action == *last).map(|e| e.visits)
+    }
+
+    /// Arena index of the node reached by `actions` (for tests of transpositions).
+    pub fn node_id(&self, actions: &[u32]) -> Option<u32> {
+        let mut node = self.root;
+        for &a in actions {
+            if self.tree.nodes[node as usize].kind != Kind::Expanded {
+                return None;
+            }
+            let e = self.tree.edges[self.tree.edge_range(node)].iter().find(|e| e.action == a)?;
+            if e.child == NONE {
+                return None;
+            }
+            node = e.child;
+        }
+        Some(node)
+    }
+}
+
+/// Add `value` to the root and along `path`, and release the path's virtual loss.
+#[inline]
+fn backup(tree: &mut Tree, root: u32, path: &[u32], value: f64) {
+    let r = &mut tree.nodes[root as usize];
+    r.visits += 1;
+    r.value_sum += value;
+    r.in_flight -= 1;
+    for &ei in path {
+        let e = &mut tree.edges[ei as usize];
+        e.visits += 1;
+        e.value_sum += value;
+        e.in_flight -= 1;
+        let c = e.child as usize;
+        let n = &mut tree.nodes[c];
+        n.visits += 1;
+        n.value_sum += value;
+        n.in_flight -= 1;
+    }
+}
+
+fn undo_in_flight(tree: &mut Tree, root: u32, path: &[u32]) {
+    tree.nodes[root as usize].in_flight -= 1;
+    for &ei in path {
+        let e = &mut tree.edges[ei as usize];
+        e.in_flight -= 1;
+        let c = e.child as usize;
+        tree.nodes[c].in_flight -= 1;
+    }
+}
+
+/// Track the best terminal and, if asked, every distinct one. Allocates only for a new best or a new
+/// distinct terminal.
+#[allow(clippy::too_many_arguments)]
+fn note_terminal<E: Environment>(
+    found: &mut Found,
+    env: &E,
+    config: &SearchConfig,
+    state: &E::State,
+    reward: f64,
+    root_actions: &[u32],
+    tree: &Tree,
+    path: &[u32],
+    extra: &[u32],
+) {
+    let better = match &found.best {
+        Some(b) => reward > b.reward,
+        None => true,
+    };
+    if !better && !config.record_terminals {
+        return;
+    }
+    found.tokens.clear();
+    found.tokens.extend_from_slice(root_actions);
+    found.tokens.extend(path.iter().map(|&e| tree.edges[e as usize].action));
+    found.tokens.extend_from_slice(extra);
+    if better {
+        found.best = Some(Terminal { tokens: found.tokens.clone(), reward });
+    }
+    if config.record_terminals {
+        let key = env.transposition_key(state).unwrap_or_else(|| {
+            let mut h = FxHasher::default();
+            for &t in &found.tokens {
+                h.write_u32(t);
+            }
+            h.finish()
+        });
+        found.all.entry(key).or_insert_with(|| Terminal { tokens: found.tokens.clone(), reward });
+    }
+}
