@@ -31,6 +31,14 @@ pub enum Error {
         /// How many daughters it was given.
         count: usize,
     },
+    /// A node with more daughters than the phase-space generator handles.
+    #[error("`{parent}` has {count} daughters; at most 16 are supported")]
+    TooManyDaughters {
+        /// The decaying particle.
+        parent: String,
+        /// How many daughters it was given.
+        count: usize,
+    },
     /// A final-state leaf that decays (not stable per the particle table) and is not marked missing.
     #[error("final-state particle `{name}` is not stable; give its decay or mark it missing")]
     UnstableLeaf {

@@ -18,6 +18,7 @@
 mod chain;
 mod detector;
 mod error;
+mod genbod;
 mod lineshape;
 mod normal;
 mod overlap;

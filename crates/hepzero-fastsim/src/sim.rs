@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use hepzero_kinematics::{FourMomentum, PhaseSpace, two_body_momentum_unchecked};
+use hepzero_kinematics::FourMomentum;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::chain::{DecayChain, Detection};
 use crate::detector::{DetectorConfig, ResolutionLut};
 use crate::error::{Error, Result};
+use crate::genbod::{MAX_DAUGHTERS, decay_at_rest, genbod_bound, max_weight};
 use crate::lineshape::BreitWigner;
 use crate::normal::Normal;
 use crate::production::{Production, ProductionConfig};
@@ -86,8 +87,8 @@ struct NodeGen {
     wide_children: bool,
     /// Sum of the children's minimal masses.
     threshold: f64,
-    /// Generator and exact maximal weight when the node's and its daughters' masses are fixed.
-    fixed: Option<(PhaseSpace, f64)>,
+    /// Maximal phase-space weight when the node's and its daughters' masses are fixed.
+    fixed: Option<f64>,
 }
 
 /// A reconstructed leaf, for the hot loop.
@@ -234,43 +235,12 @@ pub(crate) fn quantile(sorted: &[f64], f: f64) -> f64 {
     sorted[i] + (h - i as f64) * (sorted[j] - sorted[i])
 }
 
-/// Largest GENBOD weight product p*(M_1; m0, m1) p*(M; M_1, m2) of a three-body decay, over the
-/// intermediate mass M_1 (golden-section refinement of a grid scan; the function is smooth and
-/// single-peaked in practice, the scan guards against the rest).
-fn three_body_max_product(m: f64, masses: &[f64]) -> f64 {
-    let (m0, m1, m2) = (masses[0], masses[1], masses[2]);
-    let f = |x: f64| two_body_momentum_unchecked(x, m0, m1) * two_body_momentum_unchecked(m, x, m2);
-    let (lo, hi) = (m0 + m1, m - m2);
-    let n = 512;
-    let step = (hi - lo) / n as f64;
-    let mut best = (lo, f(lo));
-    for i in 1..=n {
-        let x = lo + i as f64 * step;
-        let v = f(x);
-        if v > best.1 {
-            best = (x, v);
-        }
-    }
-    let (mut a, mut b) = ((best.0 - step).max(lo), (best.0 + step).min(hi));
-    let r = 0.5 * (5f64.sqrt() - 1.0);
-    for _ in 0..100 {
-        let c = b - r * (b - a);
-        let d = a + r * (b - a);
-        if f(c) > f(d) {
-            b = d;
-        } else {
-            a = c;
-        }
-    }
-    best.1.max(f(0.5 * (a + b)))
-}
-
 impl FastSim {
     /// Prepares the simulation of `chain`.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a bad option, [`Error::Kinematics`] when a fixed-mass decay is
-    /// closed.
+    /// [`Error::InvalidConfig`] for a bad option, [`Error::TooManyDaughters`] for a node with more
+    /// than 16 daughters.
     pub fn new(chain: DecayChain, options: SimOptions) -> Result<Self> {
         options.detector.validate()?;
         if options.chunk_size == 0 {
@@ -285,29 +255,13 @@ impl FastSim {
             }
             let kids = &parts[p.first_child..p.first_child + p.n_children];
             let wide_children = kids.iter().any(|c| c.wide);
-            let fixed = if !p.wide && !wide_children {
+            if p.n_children > MAX_DAUGHTERS {
+                return Err(Error::TooManyDaughters { parent: p.species.name.clone(), count: p.n_children });
+            }
+            let fixed = (!p.wide && !wide_children).then(|| {
                 let masses: Vec<f64> = kids.iter().map(|c| c.species.mass).collect();
-                let ps = PhaseSpace::new(p.species.mass, &masses)?;
-                // GENBOD's bound is loose for three bodies (efficiency ~25% for light daughters);
-                // the exact maximum (~65%) keeps the same distribution at less than half the cost.
-                let max = if masses.len() == 3 {
-                    let mut em_max = p.species.mass - masses.iter().sum::<f64>() + masses[0];
-                    let mut em_min = 0.0;
-                    let mut bound = 1.0;
-                    for k in 1..3 {
-                        em_min += masses[k - 1];
-                        em_max += masses[k];
-                        bound *= two_body_momentum_unchecked(em_max, em_min, masses[k]);
-                    }
-                    let exact = three_body_max_product(p.species.mass, &masses);
-                    ps.max_weight() * (exact / bound).min(1.0) * (1.0 + 1e-9)
-                } else {
-                    ps.max_weight()
-                };
-                Some((ps, max))
-            } else {
-                None
-            };
+                max_weight(p.species.mass, &masses)
+            });
             nodes.push(NodeGen {
                 index: i,
                 first: p.first_child,
@@ -448,14 +402,12 @@ impl FastSim {
             let parent = ws.p[node.index];
             let mp = ws.mass[node.index];
             let range = node.first..node.first + node.n;
-            let done = match &node.fixed {
-                Some((ps, wmax)) => unweighted(ps, *wmax, rng, &mut ws.p[range.clone()])?,
-                None => {
-                    let ps = PhaseSpace::new(mp, &ws.mass[range.clone()])?;
-                    let wmax = ps.max_weight();
-                    unweighted(&ps, wmax, rng, &mut ws.p[range.clone()])?
-                }
+            let masses = &ws.mass[range.clone()];
+            let wmax = match node.fixed {
+                Some(w) => w,
+                None => genbod_bound(mp, masses),
             };
+            let done = decay_at_rest(mp, masses, wmax, rng, &mut ws.p[range.clone()], MAX_PHASE_SPACE_TRIES);
             if !done {
                 return Ok(None);
             }
@@ -739,54 +691,9 @@ impl FastSim {
     }
 }
 
-/// Accept-reject unweighting against `wmax`; false after [`MAX_PHASE_SPACE_TRIES`] rejections.
-#[inline]
-fn unweighted(ps: &PhaseSpace, wmax: f64, rng: &mut ChaCha8Rng, out: &mut [FourMomentum]) -> Result<bool> {
-    let two_body = out.len() == 2;
-    for _ in 0..MAX_PHASE_SPACE_TRIES {
-        let w = ps.generate_weighted(rng, out)?;
-        if two_body || rng.random::<f64>() * wmax < w {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chain::ChainTree;
-    use crate::chain::tests::lookup;
-
-    #[test]
-    fn exact_three_body_maximum_is_above_every_weight() {
-        let masses = [0.493_677, 0.139_570_39, 0.134_976_8];
-        let m = 5.279_66;
-        let exact = three_body_max_product(m, &masses);
-        // Massless limit: max of x (M^2 - x^2) / (4M) at x = M / sqrt 3 is M^2 / (6 sqrt 3).
-        let massless = three_body_max_product(m, &[0.0, 0.0, 0.0]);
-        assert!((massless - m * m / (6.0 * 3f64.sqrt())).abs() < 1e-9 * m * m);
-        assert!(exact < massless);
-        let ps = PhaseSpace::new(m, &masses).unwrap();
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let mut out = [FourMomentum::ZERO; 3];
-        let chain = DecayChain::from_tree_with(
-            &ChainTree::decay(
-                "B0",
-                vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-"), ChainTree::leaf("pi0")],
-            ),
-            lookup,
-        )
-        .unwrap();
-        let sim = FastSim::new(chain, SimOptions::default()).unwrap();
-        let wmax = sim.nodes[0].fixed.as_ref().unwrap().1;
-        let mut max_seen: f64 = 0.0;
-        for _ in 0..100_000 {
-            max_seen = max_seen.max(ps.generate_weighted(&mut rng, &mut out).unwrap());
-        }
-        assert!(max_seen <= wmax && max_seen > 0.99 * wmax, "{max_seen} vs {wmax}");
-        assert!(wmax < 0.5 * ps.max_weight());
-    }
 
     #[test]
     fn quantile_matches_numpy_type_7() {

@@ -109,6 +109,9 @@ pub(crate) struct Sampler {
     width: Vec<f64>,
     /// Cumulative normalised weight at the right end of each kept bin (last = 1).
     cdf: Vec<f64>,
+    /// Guide table (Chen and Asau 1974): `guide[k]` is the first bin whose cdf exceeds k / len,
+    /// so a lookup starts next to its answer (O(1) expected instead of a binary search).
+    guide: Vec<u32>,
 }
 
 impl Sampler {
@@ -150,14 +153,21 @@ impl Sampler {
         if let Some(last) = cdf.last_mut() {
             *last = 1.0;
         }
-        Ok(Self { left, width, cdf })
+        let g = cdf.len();
+        let guide =
+            (0..g).map(|k| cdf.partition_point(|&c| c <= k as f64 / g as f64).min(g - 1) as u32).collect();
+        Ok(Self { left, width, cdf, guide })
     }
 
     /// Maps a uniform deviate u in [0, 1) to a value distributed as the clipped histogram.
     #[inline]
     pub(crate) fn sample(&self, u: f64) -> f64 {
         let n = self.cdf.len();
-        let i = self.cdf.partition_point(|&c| c <= u).min(n - 1);
+        let g = ((u * n as f64) as usize).min(n - 1);
+        let mut i = self.guide[g] as usize;
+        while i + 1 < n && self.cdf[i] <= u {
+            i += 1;
+        }
         let c0 = if i == 0 { 0.0 } else { self.cdf[i - 1] };
         let c1 = self.cdf[i];
         let f = if c1 > c0 { (u - c0) / (c1 - c0) } else { 0.5 };

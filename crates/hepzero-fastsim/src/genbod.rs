@@ -1,0 +1,219 @@
+//! Unweighted n-body phase space by the Raubold-Lynch method (F. James, CERN 68-15 (1968); GENBOD,
+//! CERNLIB W515), arranged for the simulation's hot loop: the intermediate masses and the weight
+//! prod p*_k are drawn first and accept-rejected, and only accepted configurations get directions
+//! and boosts. The distribution equals that of hepzero-kinematics' `PhaseSpace` unweighted; this
+//! private variant exists because rejecting before building the momenta halves the cost per event
+//! and because the simulation uses the exact three-body maximum weight (about 65% efficiency for
+//! light daughters instead of 25% with GENBOD's bound).
+
+use hepzero_kinematics::{FourMomentum, two_body_momentum_unchecked};
+use rand::Rng;
+
+/// Largest number of daughters of one node.
+pub(crate) const MAX_DAUGHTERS: usize = 16;
+
+/// GENBOD's upper bound on prod p*_k (each momentum at its value with all kinetic energy).
+pub(crate) fn genbod_bound(m: f64, masses: &[f64]) -> f64 {
+    let t = m - masses.iter().sum::<f64>();
+    let mut em_max = t + masses.first().copied().unwrap_or(0.0);
+    let mut em_min = 0.0;
+    let mut bound = 1.0;
+    for k in 1..masses.len() {
+        em_min += masses[k - 1];
+        em_max += masses[k];
+        bound *= two_body_momentum_unchecked(em_max, em_min, masses[k]);
+    }
+    bound
+}
+
+/// The largest prod p*_k of a three-body decay, max over M_1 of p*(M_1; m0, m1) p*(M; M_1, m2)
+/// (grid scan refined by golden-section search; the product is smooth and single-peaked).
+pub(crate) fn three_body_max(m: f64, masses: &[f64; 3]) -> f64 {
+    let [m0, m1, m2] = *masses;
+    let f = |x: f64| two_body_momentum_unchecked(x, m0, m1) * two_body_momentum_unchecked(m, x, m2);
+    let (lo, hi) = (m0 + m1, m - m2);
+    let n = 512;
+    let step = (hi - lo) / n as f64;
+    let mut best = (lo, f(lo));
+    for i in 1..=n {
+        let x = lo + i as f64 * step;
+        let v = f(x);
+        if v > best.1 {
+            best = (x, v);
+        }
+    }
+    let (mut a, mut b) = ((best.0 - step).max(lo), (best.0 + step).min(hi));
+    let r = 0.5 * (5f64.sqrt() - 1.0);
+    for _ in 0..100 {
+        let c = b - r * (b - a);
+        let d = a + r * (b - a);
+        if f(c) > f(d) {
+            b = d;
+        } else {
+            a = c;
+        }
+    }
+    best.1.max(f(0.5 * (a + b)))
+}
+
+/// The maximal weight to unweight against: exact for two and three bodies, GENBOD's bound above.
+pub(crate) fn max_weight(m: f64, masses: &[f64]) -> f64 {
+    match masses {
+        [a, b, c] => three_body_max(m, &[*a, *b, *c]) * (1.0 + 1e-9),
+        _ => genbod_bound(m, masses),
+    }
+}
+
+#[inline]
+fn direction<R: Rng>(rng: &mut R) -> [f64; 3] {
+    let c = 2.0 * rng.random::<f64>() - 1.0;
+    let s = (1.0 - c * c).max(0.0).sqrt();
+    let (sp, cp) = (rng.random::<f64>() * std::f64::consts::TAU).sin_cos();
+    [s * cp, s * sp, c]
+}
+
+/// One unweighted decay of a parent of mass `m` at rest into `masses` (2 to [`MAX_DAUGHTERS`],
+/// sum below `m`), written to `out`; `wmax` is [`max_weight`] (or any larger number). Returns
+/// false after `max_tries` rejections.
+#[inline]
+pub(crate) fn decay_at_rest<R: Rng>(
+    m: f64,
+    masses: &[f64],
+    wmax: f64,
+    rng: &mut R,
+    out: &mut [FourMomentum],
+    max_tries: u32,
+) -> bool {
+    let n = masses.len().min(MAX_DAUGHTERS).min(out.len());
+    if n < 2 {
+        return false;
+    }
+    let t = m - masses[..n].iter().sum::<f64>();
+    let mut inv = [0.0f64; MAX_DAUGHTERS];
+    let mut pk = [0.0f64; MAX_DAUGHTERS];
+    let mut accepted = false;
+    for _ in 0..max_tries {
+        // Ordered uniforms r_1 < ... < r_{n-2} by insertion (n is small).
+        for k in 1..n - 1 {
+            let r = rng.random::<f64>();
+            let mut j = k;
+            while j > 1 && inv[j - 1] > r {
+                inv[j] = inv[j - 1];
+                j -= 1;
+            }
+            inv[j] = r;
+        }
+        let mut cum = 0.0;
+        for k in 0..n - 1 {
+            cum += masses[k];
+            let r = if k == 0 { 0.0 } else { inv[k] };
+            inv[k] = cum + r * t;
+        }
+        inv[n - 1] = m;
+        let mut w = 1.0;
+        for k in 1..n {
+            pk[k] = two_body_momentum_unchecked(inv[k], inv[k - 1], masses[k]);
+            w *= pk[k];
+        }
+        if n == 2 || rng.random::<f64>() * wmax < w {
+            accepted = true;
+            break;
+        }
+    }
+    if !accepted {
+        return false;
+    }
+    let d = direction(rng);
+    let p = pk[1];
+    out[0] = FourMomentum::from_p3_mass(p * d[0], p * d[1], p * d[2], masses[0]);
+    out[1] = FourMomentum::from_p3_mass(-p * d[0], -p * d[1], -p * d[2], masses[1]);
+    for k in 2..n {
+        let p = pk[k];
+        let d = direction(rng);
+        let system = FourMomentum::from_p3_mass(-p * d[0], -p * d[1], -p * d[2], inv[k - 1]);
+        for v in &mut out[..k] {
+            *v = v.boost_from_rest_frame_with_mass(&system, inv[k - 1]);
+        }
+        out[k] = FourMomentum::from_p3_mass(p * d[0], p * d[1], p * d[2], masses[k]);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    /// Three-body phase space: dN/dM_1 is proportional to p*(M_1; m0, m1) p*(M; M_1, m2)
+    /// (James, CERN 68-15, eq. for R_3). Chi-square of 40 bins against the integral of that
+    /// density, at 1% significance (chi2_0.99(39) = 62.4).
+    #[test]
+    fn three_body_intermediate_mass_follows_the_phase_space_density() {
+        let (m, masses) = (5.279_66, [0.493_677, 0.139_570_39, 0.134_976_8]);
+        let wmax = max_weight(m, &masses);
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let mut out = [FourMomentum::ZERO; 3];
+        let (lo, hi) = (masses[0] + masses[1], m - masses[2]);
+        let bins = 40;
+        let mut h = vec![0f64; bins];
+        let n = 200_000;
+        for _ in 0..n {
+            assert!(decay_at_rest(m, &masses, wmax, &mut rng, &mut out, 1000));
+            let s = out[0] + out[1];
+            let tot = out[0] + out[1] + out[2];
+            assert!((tot.e - m).abs() < 1e-9 && tot.p() < 1e-9);
+            let i = (((s.mass() - lo) / (hi - lo)) * bins as f64) as usize;
+            h[i.min(bins - 1)] += 1.0;
+        }
+        let dens = |x: f64| {
+            two_body_momentum_unchecked(x, masses[0], masses[1])
+                * two_body_momentum_unchecked(m, x, masses[2])
+        };
+        let mut expect = vec![0f64; bins];
+        for (i, e) in expect.iter_mut().enumerate() {
+            let (a, b) =
+                (lo + (hi - lo) * i as f64 / bins as f64, lo + (hi - lo) * (i + 1) as f64 / bins as f64);
+            *e = (0..200).map(|j| dens(a + (b - a) * (j as f64 + 0.5) / 200.0)).sum::<f64>();
+        }
+        let tot: f64 = expect.iter().sum();
+        let chi2: f64 = h
+            .iter()
+            .zip(&expect)
+            .map(|(o, e)| {
+                let e = e / tot * n as f64;
+                (o - e) * (o - e) / e
+            })
+            .sum();
+        assert!(chi2 < 62.4, "chi2 = {chi2}");
+    }
+
+    #[test]
+    fn exact_maximum_bounds_weights_and_beats_genbod_bound() {
+        let m = 5.279_66;
+        // Massless limit: max of x (M^2 - x^2) / (4M) over x is M^2 / (6 sqrt 3) at x = M / sqrt 3.
+        let massless = three_body_max(m, &[0.0, 0.0, 0.0]);
+        assert!((massless - m * m / (6.0 * 3f64.sqrt())).abs() < 1e-9 * m * m);
+        let masses = [0.493_677, 0.139_570_39, 0.134_976_8];
+        assert!(max_weight(m, &masses) < 0.5 * genbod_bound(m, &masses));
+        // Two bodies: the bound is the weight itself.
+        let p = two_body_momentum_unchecked(m, masses[0], masses[1]);
+        assert!((genbod_bound(m, &masses[..2]) - p).abs() < 1e-12);
+    }
+
+    #[test]
+    fn many_body_events_conserve_momentum() {
+        let masses = [0.139_570_39; 6];
+        let wmax = max_weight(2.0, &masses);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut out = [FourMomentum::ZERO; 6];
+        for _ in 0..1000 {
+            assert!(decay_at_rest(2.0, &masses, wmax, &mut rng, &mut out, 100_000));
+            let s = out.iter().fold(FourMomentum::ZERO, |a, b| a + *b);
+            assert!((s.e - 2.0).abs() < 1e-9 && s.p() < 1e-9);
+            for (v, m) in out.iter().zip(masses) {
+                assert!((v.mass() - m).abs() < 1e-9);
+            }
+        }
+    }
+}
