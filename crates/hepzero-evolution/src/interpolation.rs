@@ -63,6 +63,9 @@ impl XGrid {
         for i in 0..n_lin {
             x.push(0.1 + 0.9 * i as f64 / (n_lin - 1) as f64);
         }
+        if let Some(last) = x.last_mut() {
+            *last = 1.0;
+        }
         Self::new(x, degree)
     }
 

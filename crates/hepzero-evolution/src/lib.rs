@@ -27,3 +27,9 @@ pub mod operator;
 
 pub use interpolation::XGrid;
 pub use operator::{GridOperator, sample_on_grid};
+pub mod dis;
+
+pub use dis::{DisPoint, Observable, structure_function_analytic};
+pub mod fktable;
+
+pub use fktable::{FkRuncard, FkTable};
