@@ -274,8 +274,8 @@ fn mt2_scaled(s1: Side, s2: Side, met: [f64; 2]) -> f64 {
         iteration += 1;
         let mut trial = 0.5 * (lo + hi);
         // Every third step must have at least halved the bracket, else bisect.
-        let stalled = iteration % 3 == 0 && hi - lo > 0.5 * width_before;
-        if iteration % 3 == 0 {
+        let stalled = iteration.is_multiple_of(3) && hi - lo > 0.5 * width_before;
+        if iteration.is_multiple_of(3) {
             width_before = hi - lo;
         }
         if !stalled && d_lo > 0.0 && d_hi < 0.0 {
