@@ -15,6 +15,25 @@
 //!   for a seed whatever the number of threads; an [`Observer`] receives a [`GenerationReport`]
 //!   after every generation.
 //!
+//! # Plugging in the background genome (hepzero-finder)
+//!
+//! The background search needs nothing more from the engine: its genome is a newtype over a
+//! hepzero-tokens sequence whose [`Genome::canonical_hash`] hashes the token crate's canonical
+//! form (so `B0 -> K+ pi-` and `B0 -> pi- K+` are one individual for the cache, the hall of fame
+//! and deduplication); its [`Problem`] samples valid sequences through the grammar's valid-next
+//! masks, mutates with validity-keeping moves (decay mode, sub-decay, reconstruction annotation,
+//! parent), crosses over sub-decays of equal charge, and uses [`Problem::repair`] for what a move
+//! cannot keep valid by construction; its [`Fitness`] receives whole batches of distinct, uncached
+//! candidates, so the reward can be vectorised and keep its own caches of sub-results. The seed's
+//! configuration is `population: 6000`, `stop.max_generations: 40`, a generational mode with the
+//! hall of fame's threshold at the reporting threshold and `deduplicate: true`.
+//!
+//! # Randomness
+//!
+//! Streams are keyed by (seed, generation, purpose) and numbered by task: the initial individual,
+//! the offspring pair (a pair shares a stream because crossover couples its two children) or the
+//! evolution-strategy mutant; see the `rng` module. Fitness functions must be deterministic.
+//!
 //! ```
 //! use hepzero_genetic::{testbeds, Config, Engine, FnFitness, Silent, Stop};
 //! let problem = testbeds::BitString {

@@ -214,3 +214,29 @@ fn the_deceptive_attractor_is_absorbing_for_an_elitist_one_bit_hill_climber() {
     // answers everything after the first generations.
     assert!(r.evaluations <= 40 * 2);
 }
+
+#[test]
+fn deap_side_by_side_run_evaluates_only_changed_children() {
+    // The benchmark configuration (bench/deap_onemax.py, benches/onemax.rs). A child is unchanged,
+    // and needs no evaluation, with probability (1 - cxpb)(1 - mutpb) = 0.4, so the expected count
+    // is 6,000 + 40 * 6,000 * 0.6 = 150,000 evaluations (DEAP logs 149,824-150,779 for seeds 1-3).
+    let problem = BitString { len: 100, flip_probability: 0.05, crossover: StringCrossover::TwoPoint };
+    let fitness = FnFitness(|g: &Vec<u8>| testbeds::onemax(g));
+    let config = Config {
+        seed: 1,
+        population: 6_000,
+        mode: Mode::Generational {
+            selection: Selection::Tournament { size: 3 },
+            crossover_rate: 0.5,
+            mutation_rate: 0.2,
+            elitism: 0,
+        },
+        stop: Stop { max_generations: 40, ..Stop::default() },
+        cache: CacheConfig { enabled: false, max_entries: None },
+        ..Config::default()
+    };
+    let r = Engine::new(&problem, &fitness, config).unwrap().run(&mut Silent).unwrap();
+    // Binomial spread: sd = sqrt(240,000 * 0.24) ~ 240, so 1,500 is > 6 sd.
+    assert!((r.evaluations as f64 - 150_000.0).abs() < 1_500.0, "{}", r.evaluations);
+    assert_eq!(r.best.fitness, 100.0);
+}
