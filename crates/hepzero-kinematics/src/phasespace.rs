@@ -29,7 +29,7 @@ pub const INLINE_DAUGHTERS: usize = 16;
 /// Attempts after which [`PhaseSpace::generate_unweighted`] gives up.
 pub const MAX_ACCEPT_REJECT_TRIES: u64 = 100_000_000;
 
-type Scratch = SmallVec<[f64; INLINE_DAUGHTERS]>;
+type Masses = SmallVec<[f64; INLINE_DAUGHTERS]>;
 
 /// A Raubold-Lynch (GENBOD) generator for one parent mass and one list of daughter masses.
 ///
@@ -38,7 +38,7 @@ type Scratch = SmallVec<[f64; INLINE_DAUGHTERS]>;
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhaseSpace {
     parent_mass: f64,
-    masses: Scratch,
+    masses: Masses,
     /// T = M - sum m_i, the kinetic energy released.
     t_ecm: f64,
     /// 2^(n-2) pi^(n-1) T^(n-2) / (M (n-2)!): turns prod p*_k into the weight.
@@ -133,13 +133,11 @@ impl PhaseSpace {
 
     /// Largest weight in `trials` weighted events (a lower estimate of the true maximum).
     pub fn estimate_max_weight(&self, rng: &mut (impl Rng + ?Sized), trials: usize) -> f64 {
-        let mut buf: SmallVec<[FourMomentum; INLINE_DAUGHTERS]> =
-            SmallVec::from_elem(FourMomentum::ZERO, self.masses.len());
+        let n = self.masses.len();
+        let (mut inv, mut pk) = (vec![0.0; n], vec![0.0; n]);
         let mut top: f64 = 0.0;
         for _ in 0..trials {
-            if let Ok(w) = self.generate_weighted(rng, &mut buf) {
-                top = top.max(w);
-            }
+            top = top.max(self.sample_masses(rng, &mut inv, &mut pk));
         }
         top
     }
@@ -151,41 +149,80 @@ impl PhaseSpace {
     /// # Errors
     /// [`Error::OutputLength`] when `out.len()` differs from the number of daughters.
     pub fn generate_weighted(&self, rng: &mut (impl Rng + ?Sized), out: &mut [FourMomentum]) -> Result<f64> {
+        self.check_output(out)?;
         let n = self.masses.len();
-        if out.len() != n {
-            return Err(Error::OutputLength { expected: n, got: out.len() });
+        if n <= INLINE_DAUGHTERS {
+            let mut inv = [0.0; INLINE_DAUGHTERS];
+            let mut pk = [0.0; INLINE_DAUGHTERS];
+            let w = self.sample_masses(rng, &mut inv[..n], &mut pk[..n]);
+            self.build_momenta(rng, &inv[..n], &pk[..n], out);
+            Ok(w)
+        } else {
+            let (mut inv, mut pk) = (vec![0.0; n], vec![0.0; n]);
+            let w = self.sample_masses(rng, &mut inv, &mut pk);
+            self.build_momenta(rng, &inv, &pk, out);
+            Ok(w)
         }
-        // Intermediate invariant masses M_k (k = 0 .. n-1; M_0 = m_0, M_{n-1} = M).
-        let mut inv: Scratch = SmallVec::from_elem(0.0, n);
+    }
+
+    fn check_output(&self, out: &[FourMomentum]) -> Result<()> {
+        if out.len() == self.masses.len() {
+            Ok(())
+        } else {
+            Err(Error::OutputLength { expected: self.masses.len(), got: out.len() })
+        }
+    }
+
+    /// Draws the intermediate masses M_k into `inv` (M_0 = m_0, M_{n-1} = M) and the two-body
+    /// momenta p*_k into `pk` (k >= 1); returns the weight. `inv` and `pk` have length n.
+    #[inline]
+    fn sample_masses(&self, rng: &mut (impl Rng + ?Sized), inv: &mut [f64], pk: &mut [f64]) -> f64 {
+        let n = inv.len();
+        // inv is reused between attempts: M_0 must restart from zero kinetic energy.
+        inv[0] = 0.0;
         for r in inv.iter_mut().take(n - 1).skip(1) {
             *r = rng.random::<f64>();
         }
         insertion_sort(&mut inv[1..n - 1]);
         let mut cum = 0.0;
-        for (k, m) in inv.iter_mut().enumerate().take(n - 1) {
-            cum += self.masses[k];
+        for (m, &mass) in inv.iter_mut().zip(self.masses.iter()).take(n - 1) {
+            cum += mass;
             *m = *m * self.t_ecm + cum;
         }
         inv[n - 1] = self.parent_mass;
+        let mut weight = self.norm;
+        for k in 1..n {
+            pk[k] = two_body_momentum_unchecked(inv[k], inv[k - 1], self.masses[k]);
+            weight *= pk[k];
+        }
+        weight
+    }
 
+    /// Builds the daughters' momenta from the masses and momenta of [`Self::sample_masses`].
+    #[inline]
+    fn build_momenta(
+        &self,
+        rng: &mut (impl Rng + ?Sized),
+        inv: &[f64],
+        pk: &[f64],
+        out: &mut [FourMomentum],
+    ) {
+        let n = inv.len();
         // First split: daughters 0 and 1 back to back in the rest frame of M_1.
-        let p1 = two_body_momentum_unchecked(inv[1], self.masses[0], self.masses[1]);
-        let mut weight = p1;
+        let p1 = pk[1];
         let d = random_direction(rng);
         out[0] = FourMomentum::from_p3_mass(p1 * d[0], p1 * d[1], p1 * d[2], self.masses[0]);
         out[1] = FourMomentum::from_p3_mass(-p1 * d[0], -p1 * d[1], -p1 * d[2], self.masses[1]);
         // Each further split: daughter k recoils against the system (0..k) of mass M_{k-1}.
         for k in 2..n {
-            let pk = two_body_momentum_unchecked(inv[k], inv[k - 1], self.masses[k]);
-            weight *= pk;
+            let p = pk[k];
             let d = random_direction(rng);
-            let system = FourMomentum::from_p3_mass(-pk * d[0], -pk * d[1], -pk * d[2], inv[k - 1]);
+            let system = FourMomentum::from_p3_mass(-p * d[0], -p * d[1], -p * d[2], inv[k - 1]);
             for v in out.iter_mut().take(k) {
                 *v = v.boost_from_rest_frame_with_mass(&system, inv[k - 1]);
             }
-            out[k] = FourMomentum::from_p3_mass(pk * d[0], pk * d[1], pk * d[2], self.masses[k]);
+            out[k] = FourMomentum::from_p3_mass(p * d[0], p * d[1], p * d[2], self.masses[k]);
         }
-        Ok(self.norm * weight)
     }
 
     /// As [`generate_weighted`](Self::generate_weighted), then boosts every daughter into the
@@ -214,13 +251,27 @@ impl PhaseSpace {
     /// [`Error::OutputLength`] as for the weighted generator;
     /// [`Error::AcceptRejectExhausted`] after [`MAX_ACCEPT_REJECT_TRIES`] rejections.
     pub fn generate_unweighted(&self, rng: &mut (impl Rng + ?Sized), out: &mut [FourMomentum]) -> Result<()> {
-        for _ in 0..MAX_ACCEPT_REJECT_TRIES {
-            let w = self.generate_weighted(rng, out)?;
-            if rng.random::<f64>() * self.max_weight < w {
-                return Ok(());
+        self.check_output(out)?;
+        let n = self.masses.len();
+        // The weight depends only on the intermediate masses: accept or reject before building
+        // any momenta.
+        let mut run = |inv: &mut [f64], pk: &mut [f64]| {
+            for _ in 0..MAX_ACCEPT_REJECT_TRIES {
+                let w = self.sample_masses(rng, inv, pk);
+                if rng.random::<f64>() * self.max_weight < w {
+                    self.build_momenta(rng, inv, pk, out);
+                    return Ok(());
+                }
             }
+            Err(Error::AcceptRejectExhausted(MAX_ACCEPT_REJECT_TRIES))
+        };
+        if n <= INLINE_DAUGHTERS {
+            let mut inv = [0.0; INLINE_DAUGHTERS];
+            let mut pk = [0.0; INLINE_DAUGHTERS];
+            run(&mut inv[..n], &mut pk[..n])
+        } else {
+            run(&mut vec![0.0; n], &mut vec![0.0; n])
         }
-        Err(Error::AcceptRejectExhausted(MAX_ACCEPT_REJECT_TRIES))
     }
 
     /// As [`generate_unweighted`](Self::generate_unweighted), boosted into the frame where the
