@@ -111,8 +111,15 @@ impl ParticleTable {
             stability: Stability::default(),
         };
         for p in particles {
-            t.insert(p);
+            match t.by_id.get(&p.pdg_id) {
+                Some(&i) => t.particles[i] = p,
+                None => {
+                    t.by_id.insert(p.pdg_id, t.particles.len());
+                    t.particles.push(p);
+                }
+            }
         }
+        t.reindex_names();
         t
     }
 

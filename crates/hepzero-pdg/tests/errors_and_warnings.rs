@@ -89,3 +89,13 @@ fn text_after_end_is_a_warning() {
     assert_eq!(f.warnings.len(), 1);
     assert_eq!(f.warnings[0].line, 5);
 }
+
+#[test]
+fn alias_cycles_are_refused_with_a_warning() {
+    let text = "Alias myA myB\nAlias myB myA\nAlias myC myC\nDecay myA\n1.0 pi+ pi- PHSP;\nEnddecay\nDecay myB\n1.0 pi+ pi- PHSP;\nEnddecay\nDecay myC\n1.0 pi0 PHSP;\nEnddecay\nCDecay myA\n";
+    let t = DecayTable::parse_str(text, "user.dec").unwrap();
+    let lines: Vec<u32> = t.warnings().iter().map(|w| w.line).collect();
+    assert!(lines.contains(&2) && lines.contains(&3), "{:?}", t.warnings());
+    assert_eq!(t.modes("myA").len(), 1);
+    let _ = t.find_chains("myA", &["pi+"], 1, 0.0).unwrap();
+}
