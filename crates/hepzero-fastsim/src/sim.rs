@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::chain::{DecayChain, Detection};
 use crate::detector::{DetectorConfig, ResolutionLut};
 use crate::error::{Error, Result};
-use crate::genbod::{MAX_DAUGHTERS, decay_at_rest, genbod_bound, max_weight};
+use crate::genbod::{MAX_DAUGHTERS, cos_sin_uniform, decay_at_rest, genbod_bound, max_weight};
 use crate::lineshape::BreitWigner;
 use crate::normal::Normal;
 use crate::production::{Production, ProductionConfig};
@@ -392,8 +392,11 @@ impl FastSim {
             Production::Spectra { pt, eta } => {
                 let pt = pt.sample(rng.random());
                 let eta = eta.sample(rng.random());
-                let phi = rng.random::<f64>() * std::f64::consts::TAU;
-                FourMomentum::from_pt_eta_phi_m(pt, eta, phi, m0)
+                let (c, s) = cos_sin_uniform(rng);
+                // sinh(eta) from one exponential (eta is bounded, no overflow).
+                let x = eta.exp();
+                let pz = 0.5 * pt * (x - 1.0 / x);
+                FourMomentum::from_p3_mass(pt * c, pt * s, pz, m0)
             }
             Production::AtRest => FourMomentum::at_rest(m0),
         };

@@ -307,3 +307,37 @@ fn same_seed_gives_identical_output_for_one_and_two_threads() {
     assert_eq!(one, two);
     assert_ne!(one.masses, run(2, 43).masses);
 }
+
+/// Dalitz variables on request: without smearing the three two-body masses squared of
+/// B0 -> K+ pi- pi0 add up to m_B^2 + m_K^2 + m_pi^2 + m_pi0^2 (PDG Review "Kinematics", 49.4.3.1),
+/// and q^2 = m^2(K+ pi-) lies between (m_K + m_pi)^2 and (m_B - m_pi0)^2.
+#[test]
+fn dalitz_observables_satisfy_the_mass_sum_rule() {
+    use hepzero_fastsim::Observable;
+    let tree = b0(vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-"), ChainTree::leaf("pi0")]);
+    let options = SimOptions { detector: DetectorConfig::perfect(), ..SimOptions::default() };
+    let obs = |name: &str, leaves: Vec<usize>| Observable { name: name.to_string(), leaves };
+    let s = sim(&tree, options)
+        .with_observables(vec![
+            obs("m2_Kpi", vec![0, 1]),
+            obs("m2_pipi0", vec![1, 2]),
+            obs("m2_Kpi0", vec![0, 2]),
+        ])
+        .unwrap()
+        .sample(5_000, 8)
+        .unwrap();
+    let (mb, mk, mpi, mpi0) = (mass("B0"), mass("K+"), mass("pi+"), mass("pi0"));
+    let total = mb * mb + mk * mk + mpi * mpi + mpi0 * mpi0;
+    assert_eq!(s.observable_names, ["m2_Kpi", "m2_pipi0", "m2_Kpi0"]);
+    assert_eq!(s.observables[0].len(), s.masses.len());
+    for i in 0..s.masses.len() {
+        let sum = s.observables[0][i] + s.observables[1][i] + s.observables[2][i];
+        assert!((sum - total).abs() < 1e-9 * total, "{sum} vs {total}");
+        let q2 = s.observables[0][i];
+        assert!(q2 >= (mk + mpi).powi(2) * (1.0 - 1e-12) && q2 <= (mb - mpi0).powi(2) * (1.0 + 1e-12));
+    }
+    // An observable naming a missing or absent particle is refused.
+    let tree = b0(vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-"), ChainTree::missing("pi0")]);
+    assert!(sim(&tree, SimOptions::default()).with_observables(vec![obs("x", vec![2])]).is_err());
+    assert!(sim(&tree, SimOptions::default()).with_observables(vec![obs("x", vec![7])]).is_err());
+}
