@@ -51,10 +51,10 @@ impl ActionMask {
     pub fn set_all(&mut self) {
         self.words.iter_mut().for_each(|w| *w = u64::MAX);
         let rem = self.len % 64;
-        if rem != 0 {
-            if let Some(last) = self.words.last_mut() {
-                *last = (1u64 << rem) - 1;
-            }
+        if rem != 0
+            && let Some(last) = self.words.last_mut()
+        {
+            *last = (1u64 << rem) - 1;
         }
     }
 

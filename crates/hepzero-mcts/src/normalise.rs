@@ -79,12 +79,12 @@ impl ValueNormaliser {
                 let r = if reward.is_nan() { 0.0 } else { reward };
                 let v = self.rank(r);
                 if window > 0 {
-                    if self.recent.len() == window {
-                        if let Some(old) = self.recent.pop_front() {
-                            let i = self.sorted.partition_point(|&x| x < old);
-                            if i < self.sorted.len() {
-                                self.sorted.remove(i);
-                            }
+                    if self.recent.len() == window
+                        && let Some(old) = self.recent.pop_front()
+                    {
+                        let i = self.sorted.partition_point(|&x| x < old);
+                        if i < self.sorted.len() {
+                            self.sorted.remove(i);
                         }
                     }
                     self.recent.push_back(r);

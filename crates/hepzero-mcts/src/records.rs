@@ -225,6 +225,7 @@ pub fn read_records(path: impl AsRef<Path>) -> Result<RecordFile> {
 }
 
 /// Appends episodes to a record file.
+#[derive(Debug)]
 pub struct RecordWriter {
     file: File,
     path: PathBuf,

@@ -157,6 +157,23 @@ impl<'e, E: Environment> Search<'e, E> {
         })
     }
 
+    /// Start again from `env.initial_state()` with a new generator, keeping the arena's allocations
+    /// (many short searches without re-faulting memory).
+    pub fn restart(&mut self, rng: ChaCha8Rng) {
+        self.rng = rng;
+        self.root_state = self.env.initial_state();
+        self.root_actions.clear();
+        self.tree.clear();
+        let key =
+            if self.config.transpositions { self.env.transposition_key(&self.root_state) } else { None };
+        self.root = self.tree.add_node(key);
+        self.normaliser = ValueNormaliser::new(self.config.normalisation.clone());
+        self.noise_pending = true;
+        self.stats = SearchStats::default();
+        self.found = Found::default();
+        self.n_pending = 0;
+    }
+
     /// Run `simulations` more simulations, evaluating leaves in batches of `config.batch_size`.
     pub fn run<V: Evaluator<E::State> + ?Sized>(&mut self, evaluator: &V, simulations: u64) -> Result<()> {
         let target = self.stats.simulations + simulations;
@@ -258,14 +275,7 @@ impl<'e, E: Environment> Search<'e, E> {
                     let w = priors[a as usize];
                     if w.is_finite() && w > 0.0 { w / sum } else { 0.0 }
                 };
-                self.tree.edges.push(Edge {
-                    action: a,
-                    prior,
-                    visits: 0,
-                    in_flight: 0,
-                    value_sum: 0.0,
-                    child: NONE,
-                });
+                self.tree.edges.push(Edge { action: a, prior, visits: 0, child: NONE });
             }
             let nd = &mut self.tree.nodes[node as usize];
             nd.first_edge = first;
@@ -441,18 +451,21 @@ impl<'e, E: Environment> Search<'e, E> {
                     let mut bi = first;
                     for (i, e) in self.tree.edges[range].iter().enumerate() {
                         let ev = e.visits as f32;
-                        let vv = (e.in_flight * vl) as f32;
-                        let child_visits =
-                            if e.child == NONE { 0 } else { self.tree.nodes[e.child as usize].visits };
-                        let q = if child_visits > 0 {
-                            let ch = &self.tree.nodes[e.child as usize];
-                            let qn = unit(ch.value_sum / f64::from(child_visits));
-                            let w = ev.max(1.0);
-                            qn * w / (w + vv)
-                        } else if vv > 0.0 {
-                            0.0
+                        let (q, vv) = if e.child == NONE {
+                            (fpu, 0.0)
                         } else {
-                            fpu
+                            let ch = &self.tree.nodes[e.child as usize];
+                            // Virtual loss sits on the child node: in-flight visits of value 0.
+                            let vv = (ch.in_flight * vl) as f32;
+                            if ch.visits > 0 {
+                                let qn = unit(ch.value_sum / f64::from(ch.visits));
+                                let w = ev.max(1.0);
+                                (qn * w / (w + vv), vv)
+                            } else if vv > 0.0 {
+                                (0.0, vv)
+                            } else {
+                                (fpu, 0.0)
+                            }
                         };
                         let score = q + c * e.prior * sqrt_n / (1.0 + ev + vv);
                         if score > best {
@@ -461,7 +474,6 @@ impl<'e, E: Environment> Search<'e, E> {
                         }
                     }
                     let action = self.tree.edges[bi].action;
-                    self.tree.edges[bi].in_flight += 1;
                     self.path.push(bi as u32);
                     env.apply(&mut self.state, action);
                     let mut child = self.tree.edges[bi].child;
@@ -763,8 +775,6 @@ fn backup(tree: &mut Tree, root: u32, path: &[u32], value: f64) {
     for &ei in path {
         let e = &mut tree.edges[ei as usize];
         e.visits += 1;
-        e.value_sum += value;
-        e.in_flight -= 1;
         let c = e.child as usize;
         let n = &mut tree.nodes[c];
         n.visits += 1;
@@ -776,9 +786,7 @@ fn backup(tree: &mut Tree, root: u32, path: &[u32], value: f64) {
 fn undo_in_flight(tree: &mut Tree, root: u32, path: &[u32]) {
     tree.nodes[root as usize].in_flight -= 1;
     for &ei in path {
-        let e = &mut tree.edges[ei as usize];
-        e.in_flight -= 1;
-        let c = e.child as usize;
+        let c = tree.edges[ei as usize].child as usize;
         tree.nodes[c].in_flight -= 1;
     }
 }
@@ -820,5 +828,118 @@ fn note_terminal<E: Environment>(
             h.finish()
         });
         found.all.entry(key).or_insert_with(|| Terminal { tokens: found.tokens.clone(), reward });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::BatchRunner;
+    use crate::eval::UniformEvaluator;
+    use crate::synthetic::TargetPathGame;
+    use rand::SeedableRng;
+
+    fn quiet() -> SearchConfig {
+        SearchConfig { batch_size: 1, dirichlet_epsilon: 0.0, ..SearchConfig::default() }
+    }
+
+    #[test]
+    fn dirichlet_root_noise_has_the_dirichlet_mean_and_variance() {
+        // With epsilon = 1 the root priors are one Dirichlet(0.3, 0.3, 0.3, 0.3) draw:
+        // E[p_i] = 1/4, Var[p_i] = a_i (a_0 - a_i) / (a_0^2 (a_0 + 1)) = 0.3*0.9/(1.44*2.2).
+        let g = TargetPathGame::new(4, 3, 0).unwrap();
+        let cfg = SearchConfig { dirichlet_epsilon: 1.0, dirichlet_alpha: 0.3, ..quiet() };
+        let n = 4000;
+        let (mut sum, mut sum2) = (0.0f64, 0.0f64);
+        for seed in 0..n {
+            let mut s = Search::new(&g, cfg.clone(), ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            s.run(&UniformEvaluator, 1).unwrap();
+            let p = s.root_priors();
+            let total: f32 = p.iter().map(|x| x.1).sum();
+            assert!((total - 1.0).abs() < 1e-5);
+            let x = f64::from(p[0].1);
+            sum += x;
+            sum2 += x * x;
+        }
+        let mean = sum / n as f64;
+        let var = sum2 / n as f64 - mean * mean;
+        let expected_var = 0.3 * 0.9 / (1.44 * 2.2);
+        assert!((mean - 0.25).abs() < 0.02, "mean {mean}");
+        assert!((var / expected_var - 1.0).abs() < 0.1, "variance {var} vs {expected_var}");
+    }
+
+    #[test]
+    fn temperature_samples_proportional_to_visits_to_the_power_one_over_t() {
+        let g = TargetPathGame::new(5, 4, 3).unwrap();
+        let mut s = Search::new(&g, quiet(), ChaCha8Rng::seed_from_u64(9)).unwrap();
+        s.run(&UniformEvaluator, 400).unwrap();
+        let visits = s.root_visits();
+        for t in [1.0f64, 0.5] {
+            let w: Vec<f64> = visits.iter().map(|&(_, n)| f64::from(n).powf(1.0 / t)).collect();
+            let wsum: f64 = w.iter().sum();
+            let draws = 40_000;
+            let mut counts = [0u32; 5];
+            for _ in 0..draws {
+                counts[s.choose_action(t).unwrap() as usize] += 1;
+            }
+            for (i, &(a, _)) in visits.iter().enumerate() {
+                let f = f64::from(counts[a as usize]) / f64::from(draws);
+                assert!((f - w[i] / wsum).abs() < 0.01, "T={t} action {a}: {f} vs {}", w[i] / wsum);
+            }
+        }
+        // T -> 0: the most visited action.
+        let best = visits.iter().max_by_key(|x| x.1).unwrap().0;
+        assert_eq!(s.choose_action(0.0), Some(best));
+    }
+
+    #[test]
+    fn tree_reuse_keeps_the_subtree_statistics() {
+        let g = TargetPathGame::new(30, 10, 4).unwrap();
+        let mut s = Search::new(&g, quiet(), ChaCha8Rng::seed_from_u64(2)).unwrap();
+        s.run(&UniformEvaluator, 2000).unwrap();
+        let a = s.choose_action(0.0).unwrap();
+        let child_visits = s.node_visits(&[a]).unwrap();
+        let grandchildren: Vec<(u32, u32)> =
+            (0..30).filter_map(|b| Some((b, s.edge_visits(&[a, b])?))).collect();
+        let before = s.num_nodes();
+        s.advance(a).unwrap();
+        assert_eq!(s.root_actions(), &[a]);
+        assert_eq!(s.node_visits(&[]), Some(child_visits));
+        assert_eq!(s.root_visits(), grandchildren);
+        assert!(s.num_nodes() < before);
+        assert!(matches!(s.advance(99), Err(Error::IllegalAction { action: 99, depth: 1 })));
+        s.run(&UniformEvaluator, 100).unwrap();
+        assert_eq!(s.node_visits(&[]), Some(child_visits + 100));
+    }
+
+    #[test]
+    fn virtual_loss_keeps_evaluator_batches_of_256_full() {
+        let g = TargetPathGame::new(30, 10, 6).unwrap();
+        let cfg = SearchConfig { batch_size: 256, ..SearchConfig::default() };
+        // One search filling 256 by itself.
+        let mut one = vec![Search::new(&g, cfg.clone(), ChaCha8Rng::seed_from_u64(1)).unwrap()];
+        let mut runner = BatchRunner::new();
+        runner.run(&mut one, &UniformEvaluator, 256 * 40).unwrap();
+        let st = &runner.stats;
+        // Only warm-up calls (the root alone, then its 30 children, then the first grandchildren) and
+        // the final remainder are not full.
+        assert!(st.calls - st.full_calls <= 4, "{st:?}");
+        assert!(st.mean_batch() > 0.9 * 256.0, "{st:?}");
+        assert_eq!(st.max_batch, 256);
+        // Eight searches of 32 leaves share calls of 256.
+        let cfg32 = SearchConfig { batch_size: 32, ..cfg };
+        let mut eight: Vec<_> = (0..8)
+            .map(|i| {
+                let mut rng = ChaCha8Rng::seed_from_u64(1);
+                rng.set_stream(i);
+                Search::new(&g, cfg32.clone(), rng).unwrap()
+            })
+            .collect();
+        let mut runner = BatchRunner::new();
+        runner.run(&mut eight, &UniformEvaluator, 32 * 40).unwrap();
+        let st = &runner.stats;
+        assert_eq!(st.full_threshold, 256);
+        assert!(st.calls - st.full_calls <= 4, "{st:?}");
+        assert!(st.mean_batch() > 0.85 * 256.0, "{st:?}");
     }
 }

@@ -32,13 +32,13 @@ pub(crate) struct Node {
     pub kind: Kind,
 }
 
+/// 16 bytes: a node with a few hundred legal tokens costs a few kB of edges. Value sums and
+/// in-flight counts live in the child node, where every path into a transposed position shares them.
 #[derive(Clone, Debug)]
 pub(crate) struct Edge {
     pub action: u32,
     pub prior: f32,
     pub visits: u32,
-    pub in_flight: u32,
-    pub value_sum: f64,
     pub child: u32,
 }
 

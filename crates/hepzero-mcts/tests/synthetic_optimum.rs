@@ -36,11 +36,11 @@ fn sims_to_optimum<V: Evaluator<PathState>>(
     let mut s = Search::new(g, cfg.clone(), ChaCha8Rng::seed_from_u64(seed)).unwrap();
     while s.stats().simulations < max {
         s.run(ev, cfg.batch_size as u64).unwrap();
-        if let Some(t) = s.best_terminal() {
-            if t.reward == g.optimal_reward() {
-                assert_eq!(t.tokens, g.target());
-                return Some(s.stats().simulations);
-            }
+        if let Some(t) = s.best_terminal()
+            && t.reward == g.optimal_reward()
+        {
+            assert_eq!(t.tokens, g.target());
+            return Some(s.stats().simulations);
         }
     }
     None
