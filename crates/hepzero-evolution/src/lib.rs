@@ -33,3 +33,6 @@ pub use dis::{DisPoint, Observable, structure_function_analytic};
 pub mod fktable;
 
 pub use fktable::{FkRuncard, FkTable};
+pub mod lhapdf;
+
+pub use lhapdf::LhapdfSet;
