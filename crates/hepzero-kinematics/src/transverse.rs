@@ -264,6 +264,7 @@ fn mt2_scaled(s1: Side, s2: Side, met: [f64; 2]) -> f64 {
     // regula falsi) estimate of where the pencil discriminant changes sign, whenever the
     // discriminants at the two ends bracket zero; otherwise the midpoint. The bracket itself is
     // only ever moved by the exact intersection test, so the result is that of plain bisection.
+    let lower = lo;
     let (_, mut d_lo) = pencil.intersect(lo);
     let (_, mut d_hi) = pencil.intersect(hi);
     let mut last_side = 0i8;
@@ -278,14 +279,14 @@ fn mt2_scaled(s1: Side, s2: Side, met: [f64; 2]) -> f64 {
         if iteration.is_multiple_of(3) {
             width_before = hi - lo;
         }
-        if !stalled && d_lo > 0.0 && d_hi < 0.0 {
-            // Keep the trial 1/32 of the bracket away from its ends: the disjointness test is
-            // unreliable for nearly degenerate (point-like) regions just above a side's lower
-            // bound, which plain bisection only probes when m_T2 is really there.
-            let w = hi - lo;
-            let t = lo + w * d_lo / (d_lo - d_hi);
-            if t.is_finite() {
-                trial = t.clamp(lo + w / 32.0, hi - w / 32.0);
+        // Until the lower end has moved, bisect: at the initial lower bound one region is
+        // degenerate (point-like) and its discriminant says nothing about where the root is,
+        // and the disjointness test is unreliable for the nearly degenerate regions just above
+        // it, which plain bisection only probes when m_T2 is really there.
+        if !stalled && lo > lower && d_lo > 0.0 && d_hi < 0.0 {
+            let t = lo + (hi - lo) * d_lo / (d_lo - d_hi);
+            if t > lo && t < hi {
+                trial = t;
             }
         }
         if trial <= lo || trial >= hi {
