@@ -2,7 +2,7 @@
 //! into the lab), Breit-Wigner samples per second and m_T2 evaluations per second.
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hepzero_kinematics::{BreitWigner, FourMomentum, MassDependentBreitWigner, PhaseSpace, mt2};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
 
@@ -42,29 +42,18 @@ fn lineshapes(c: &mut Criterion) {
     g.finish();
 }
 
+const REFERENCE: &str = include_str!("../../../fixtures/mt2/mt2_reference.csv");
+
 fn mt2_bench(c: &mut Criterion) {
-    // 1024 random balanced and unbalanced events, evaluated in turn.
-    let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let mut normal = |s: f64| s * (rng.random::<f64>() - 0.5) * 2.0;
-    let events: Vec<[f64; 10]> = (0..1024)
-        .map(|_| {
-            [
-                normal(50.0).abs(),
-                normal(100.0),
-                normal(100.0),
-                normal(50.0).abs(),
-                normal(100.0),
-                normal(100.0),
-                normal(80.0),
-                normal(80.0),
-                normal(100.0).abs(),
-                normal(100.0).abs(),
-            ]
-        })
+    // The 370 reference events of fixtures/mt2 (balanced, unbalanced, asymmetric, massless...).
+    let events: Vec<Vec<f64>> = REFERENCE
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').skip(1).map(|x| x.parse().unwrap()).collect())
         .collect();
     let mut g = c.benchmark_group("mt2");
     g.throughput(Throughput::Elements(events.len() as u64));
-    g.bench_function("asymmetric_1024_events", |b| {
+    g.bench_function("fixture_370_events", |b| {
         b.iter(|| {
             let mut acc = 0.0;
             for x in &events {

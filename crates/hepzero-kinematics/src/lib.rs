@@ -17,6 +17,25 @@
 //!   invisible masses), [`dalitz`] / [`m23_sq_limits`], [`q2`].
 //!
 //! Definitions and references are collected in `docs/physics.md` ("hepzero-kinematics").
+//!
+//! ```
+//! use hepzero_kinematics::{FourMomentum, PhaseSpace, mt2};
+//! use rand::SeedableRng;
+//!
+//! // B0 -> K+ pi- pi0 in the lab, one unweighted event.
+//! let ps = PhaseSpace::new(5.27966, &[0.493677, 0.13957039, 0.1349768])?;
+//! let b0 = FourMomentum::from_pt_eta_phi_m(5.0, 3.0, 0.1, 5.27966);
+//! let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+//! let mut out = [FourMomentum::ZERO; 3];
+//! ps.generate_unweighted_in_frame(&mut rng, &b0, &mut out)?;
+//! let sum: FourMomentum = out.iter().sum();
+//! assert!((sum.mass() - 5.27966).abs() < 1e-9);
+//!
+//! // m_T2 of two visible systems with 100 GeV invisible partners.
+//! let v = mt2(10.0, [40.0, 5.0], 20.0, [-30.0, 10.0], [25.0, -10.0], 100.0, 100.0);
+//! assert!(v >= 120.0);
+//! # Ok::<(), hepzero_kinematics::Error>(())
+//! ```
 
 mod dalitz;
 mod error;
