@@ -239,6 +239,8 @@ impl Vocabulary {
                     None => merged.push(Mode { br: m.br, daughters: d }),
                 }
             }
+            // A mode listed with BR 0 (a placeholder line in some decay files) is not a decay.
+            merged.retain(|m| m.br > 0.0);
             for m in &merged {
                 mode_br.insert((ParticleId(i as u16), m.daughters.iter().copied().collect()), m.br);
             }
@@ -281,7 +283,7 @@ impl Vocabulary {
     pub fn id(&self, name: &str) -> Option<ParticleId> {
         self.by_name.get(name).copied()
     }
-    /// The decay modes of a particle (daughter multisets merged, BRs summed).
+    /// The decay modes of a particle (daughter multisets merged, BRs summed; modes of BR 0 dropped).
     pub fn modes(&self, id: ParticleId) -> &[Mode] {
         self.modes.get(id.0 as usize).map_or(&[], Vec::as_slice)
     }

@@ -155,6 +155,7 @@ fn mask_enumeration_equals_brute_force() {
         let brute = enumerate_brute_force(&g);
         assert!(!brute.is_empty());
         assert_eq!(by_mask.len(), brute.len(), "{signal}");
+        assert_eq!(count_by_dp(&g), brute.len() as u128, "{signal}");
         let mask_strings: std::collections::BTreeSet<String> =
             by_mask.iter().map(|t| canonical_string(&g, &g.decode_background(t).unwrap())).collect();
         assert_eq!(mask_strings, brute, "{signal}");

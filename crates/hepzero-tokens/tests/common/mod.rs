@@ -1,6 +1,6 @@
 //! A toy table shaped like the seed's example (charges and stabilities as in the PDG), the
 //! brute-force reference enumerator, and helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -224,3 +224,164 @@ pub fn random_background(g: &Grammar, rng: &mut impl rand::Rng) -> (Vec<TokenId>
 }
 
 pub const RECON_TOKENS: [TokenId; 3] = [AS_ITSELF, AS_SPECIES, MISSING];
+
+/// The number of distinct backgrounds (up to daughter order) counted without enumerating them: a
+/// dynamic programme over the decay table. For each particle and depth it keeps a polynomial over
+/// outcomes (slots filled, missing count) whose coefficients count distinct subtrees; a mode's
+/// identical daughters are counted as multisets with the cycle-index recurrence
+/// h_m = (1/m) sum_k p_k h_{m-k} (p_k: the polynomial with every outcome multiplied by k).
+pub fn count_by_dp(g: &Grammar) -> u128 {
+    let v = g.vocab();
+    let cfg = g.config();
+    let slots: Vec<(ParticleId, usize)> = g.slots().to_vec();
+    let radix: Vec<usize> = slots.iter().map(|s| s.1 + 1).chain([cfg.max_missing + 1]).collect();
+    let size: usize = radix.iter().product();
+    let digits = |i: usize| -> Vec<usize> {
+        let mut r = Vec::new();
+        let mut x = i;
+        for b in &radix {
+            r.push(x % b);
+            x /= b;
+        }
+        r
+    };
+    let index = |d: &[usize]| -> Option<usize> {
+        let mut i = 0;
+        let mut s = 1;
+        for (x, b) in d.iter().zip(&radix) {
+            if x >= b {
+                return None;
+            }
+            i += x * s;
+            s *= b;
+        }
+        Some(i)
+    };
+    let mul = |a: &[u128], b: &[u128]| -> Vec<u128> {
+        let mut r = vec![0u128; size];
+        for (i, x) in a.iter().enumerate().filter(|(_, x)| **x > 0) {
+            for (j, y) in b.iter().enumerate().filter(|(_, y)| **y > 0) {
+                let s: Vec<usize> = digits(i).iter().zip(digits(j)).map(|(p, q)| p + q).collect();
+                if let Some(k) = index(&s) {
+                    r[k] += x * y;
+                }
+            }
+        }
+        r
+    };
+    let scale = |a: &[u128], k: usize| -> Vec<u128> {
+        let mut r = vec![0u128; size];
+        for (i, x) in a.iter().enumerate().filter(|(_, x)| **x > 0) {
+            let s: Vec<usize> = digits(i).iter().map(|p| p * k).collect();
+            if let Some(j) = index(&s) {
+                r[j] += x;
+            }
+        }
+        r
+    };
+    let unit = |j: usize| -> Vec<u128> {
+        let mut d = vec![0usize; radix.len()];
+        d[j] = 1;
+        let mut r = vec![0u128; size];
+        if let Some(i) = index(&d) {
+            r[i] = 1;
+        }
+        r
+    };
+    let one = {
+        let mut r = vec![0u128; size];
+        r[0] = 1;
+        r
+    };
+    let n = v.particles().len();
+    // Leaf polynomials.
+    let mut leaf = vec![vec![0u128; size]; n];
+    for (i, p) in v.particles().iter().enumerate() {
+        if !p.stable {
+            continue;
+        }
+        for (j, (s, _)) in slots.iter().enumerate() {
+            let sp = &v.particles()[s.0 as usize];
+            let ok = if s.0 as usize == i {
+                true
+            } else {
+                sp.charge3 == p.charge3
+                    && matches!((p.species, sp.species), (Some(a), Some(b)) if cfg.misid.allows(a, b))
+            };
+            if ok {
+                for (k, x) in unit(j).iter().enumerate() {
+                    leaf[i][k] += x;
+                }
+            }
+        }
+        if cfg.max_missing > 0 {
+            for (k, x) in unit(slots.len()).iter().enumerate() {
+                leaf[i][k] += x;
+            }
+        }
+    }
+    // F[d][p]
+    let mut f = vec![vec![vec![0u128; size]; n]; cfg.max_depth + 1];
+    for d in 1..=cfg.max_depth {
+        for i in 0..n {
+            let p = ParticleId(i as u16);
+            if v.is_stable(p) {
+                continue;
+            }
+            let mut total = vec![0u128; size];
+            for m in v.modes(p) {
+                let q: i32 = m.daughters.iter().map(|x| v.charge3(*x)).sum();
+                if q != v.charge3(p) || m.daughters.is_empty() {
+                    continue;
+                }
+                let mut prod = one.clone();
+                let mut k = 0;
+                while k < m.daughters.len() {
+                    let y = m.daughters[k];
+                    let mult = m.daughters.iter().filter(|z| **z == y).count();
+                    k += mult; // daughters are sorted
+                    let g_y = if v.is_stable(y) {
+                        leaf[y.0 as usize].clone()
+                    } else {
+                        f[d - 1][y.0 as usize].clone()
+                    };
+                    // multisets of size mult
+                    let mut h = vec![one.clone()];
+                    for mm in 1..=mult {
+                        let mut acc = vec![0u128; size];
+                        for kk in 1..=mm {
+                            let t = mul(&scale(&g_y, kk), &h[mm - kk]);
+                            for (a, b) in acc.iter_mut().zip(&t) {
+                                *a += b;
+                            }
+                        }
+                        for a in acc.iter_mut() {
+                            assert_eq!(*a % mm as u128, 0);
+                            *a /= mm as u128;
+                        }
+                        h.push(acc);
+                    }
+                    prod = mul(&prod, &h[mult]);
+                }
+                for (a, b) in total.iter_mut().zip(&prod) {
+                    *a += b;
+                }
+            }
+            f[d][i] = total;
+        }
+    }
+    let mut count = 0u128;
+    for i in 0..n {
+        if !g.is_allowed_parent(ParticleId(i as u16)) {
+            continue;
+        }
+        for miss in 0..=cfg.max_missing {
+            let mut d: Vec<usize> = slots.iter().map(|s| s.1).collect();
+            d.push(miss);
+            if let Some(k) = index(&d) {
+                count += f[cfg.max_depth][i][k];
+            }
+        }
+    }
+    count
+}
