@@ -273,8 +273,10 @@ struct Engine {
     nodes: Vec<Node>,
     beam: Vec<(usize, f64)>,
     // Per node (slot) geometry and nearest-neighbour data.
-    rap: Vec<f64>,
-    phi: Vec<f64>,
+    /// (rapidity, azimuth) per node, together for locality in the distance loops.
+    geo: Vec<(f64, f64)>,
+    /// Position of each node in its tile's member list (O(1) removal).
+    tile_pos: Vec<u32>,
     mom: Vec<f64>,
     nn: Vec<u32>,
     nn_dist: Vec<f64>,
@@ -300,10 +302,9 @@ struct Engine {
 
 #[inline]
 fn geo_dist(ra: f64, pa: f64, rb: f64, pb: f64) -> f64 {
-    let mut dphi = (pa - pb).abs();
-    if dphi > PI {
-        dphi = TAU - dphi;
-    }
+    // Equal bit for bit to FastJet's `if (dphi > pi) dphi = twopi - dphi`, without a branch.
+    let dphi = (pa - pb).abs();
+    let dphi = dphi.min(TAU - dphi);
     let dy = ra - rb;
     dphi * dphi + dy * dy
 }
@@ -334,19 +335,29 @@ impl Engine {
         let mut neighbours = Vec::with_capacity(n_tiles);
         for ir in 0..n_rap {
             for ip in 0..n_phi {
+                // The tile itself first: its members are the likeliest neighbours, which lets
+                // the distance bound in `find_nn` skip the other tiles more often.
+                let own = (ir * n_phi + ip) as u32;
                 let mut v = Vec::with_capacity(9);
+                v.push(own);
                 for dr in -1i64..=1 {
                     let jr = ir as i64 + dr;
                     if jr < 0 || jr >= n_rap as i64 {
                         continue;
                     }
                     if n_phi == 1 {
-                        v.push((jr as usize * n_phi) as u32);
+                        let t = (jr as usize * n_phi) as u32;
+                        if t != own {
+                            v.push(t);
+                        }
                         continue;
                     }
                     for dp in -1i64..=1 {
                         let jp = (ip as i64 + dp).rem_euclid(n_phi as i64) as usize;
-                        v.push((jr as usize * n_phi + jp) as u32);
+                        let t = (jr as usize * n_phi + jp) as u32;
+                        if t != own {
+                            v.push(t);
+                        }
                     }
                 }
                 neighbours.push(v);
@@ -358,8 +369,8 @@ impl Engine {
             inv_r2: 1.0 / (r * r),
             nodes: Vec::with_capacity(cap),
             beam: Vec::new(),
-            rap: Vec::with_capacity(cap),
-            phi: Vec::with_capacity(cap),
+            geo: Vec::with_capacity(cap),
+            tile_pos: Vec::with_capacity(cap),
             mom: Vec::with_capacity(cap),
             nn: Vec::with_capacity(cap),
             nn_dist: Vec::with_capacity(cap),
@@ -382,9 +393,32 @@ impl Engine {
         for p in particles {
             e.push_node(Node { momentum: *p, parents: None, child: None, dij: 0.0 });
         }
-        // Initial nearest neighbours.
-        for i in 0..n {
-            e.find_nn(i as u32);
+        // Initial nearest neighbours: each pair of nearby pseudojets is looked at once and
+        // updates both (within a tile, and between a tile and its later neighbour tiles).
+        for t in 0..n_tiles {
+            let members = std::mem::take(&mut e.tiles[t]);
+            for (a, &i) in members.iter().enumerate() {
+                let (ri, pi) = e.geo[i as usize];
+                for &j in &members[a + 1..] {
+                    let (rj, pj) = e.geo[j as usize];
+                    e.pair(i, j, geo_dist(ri, pi, rj, pj));
+                }
+            }
+            for k in 0..e.neighbours[t].len() {
+                let u = e.neighbours[t][k] as usize;
+                if u <= t {
+                    continue;
+                }
+                for &i in &members {
+                    let (ri, pi) = e.geo[i as usize];
+                    for idx in 0..e.tiles[u].len() {
+                        let j = e.tiles[u][idx];
+                        let (rj, pj) = e.geo[j as usize];
+                        e.pair(i, j, geo_dist(ri, pi, rj, pj));
+                    }
+                }
+            }
+            e.tiles[t] = members;
         }
         for i in 0..n {
             let d = e.dij_of(i as u32);
@@ -409,8 +443,8 @@ impl Engine {
         let id = self.nodes.len() as u32;
         let (rap, phi, pt2) = (node.momentum.rap(), node.momentum.phi(), node.momentum.pt2());
         let t = self.tile_of(rap, phi);
-        self.rap.push(rap);
-        self.phi.push(phi);
+        self.geo.push((rap, phi));
+        self.tile_pos.push(self.tiles[t as usize].len() as u32);
         self.mom.push(self.alg.scale(pt2));
         self.nn.push(NONE);
         self.nn_dist.push(self.r2);
@@ -419,6 +453,19 @@ impl Engine {
         self.tiles[t as usize].push(id);
         self.nodes.push(node);
         id
+    }
+
+    /// Records distance `d` between `i` and `j` in both nearest-neighbour slots.
+    #[inline]
+    fn pair(&mut self, i: u32, j: u32, d: f64) {
+        if d < self.nn_dist[i as usize] {
+            self.nn_dist[i as usize] = d;
+            self.nn[i as usize] = j;
+        }
+        if d < self.nn_dist[j as usize] {
+            self.nn_dist[j as usize] = d;
+            self.nn[j as usize] = i;
+        }
     }
 
     /// d_iJ (before the 1/R^2 factor): NN distance times the smaller momentum factor.
@@ -433,16 +480,20 @@ impl Engine {
     /// Full nearest-neighbour search for `i` over its neighbouring tiles.
     fn find_nn(&mut self, i: u32) {
         let iu = i as usize;
-        let (ri, pi) = (self.rap[iu], self.phi[iu]);
+        let (ri, pi) = self.geo[iu];
         let mut best = self.r2;
         let mut nn = NONE;
         for &t in &self.neighbours[self.tile[iu] as usize] {
+            if self.tile_min_dist2(t, ri, pi) > best {
+                continue;
+            }
             for &j in &self.tiles[t as usize] {
                 if j == i {
                     continue;
                 }
                 let ju = j as usize;
-                let d = geo_dist(ri, pi, self.rap[ju], self.phi[ju]);
+                let (rj, pj) = self.geo[ju];
+                let d = geo_dist(ri, pi, rj, pj);
                 if d < best {
                     best = d;
                     nn = j;
@@ -453,11 +504,48 @@ impl Engine {
         self.nn_dist[iu] = best;
     }
 
+    /// A lower bound on the squared distance from (rap, phi) to any point of tile `t`, shrunk by
+    /// 1e-9 in each direction so that rounding can never skip a genuine nearest neighbour.
+    #[inline]
+    fn tile_min_dist2(&self, t: u32, rap: f64, phi: f64) -> f64 {
+        if self.n_rap * self.n_phi == 1 {
+            return 0.0;
+        }
+        let (ir, ip) = (t as usize / self.n_phi, t as usize % self.n_phi);
+        let dy = if self.n_rap == 1 {
+            0.0
+        } else {
+            let lo = if ir == 0 { f64::NEG_INFINITY } else { self.rap_min + ir as f64 * self.tile_w_rap };
+            let hi = if ir + 1 == self.n_rap {
+                f64::INFINITY
+            } else {
+                self.rap_min + (ir + 1) as f64 * self.tile_w_rap
+            };
+            (lo - rap).max(rap - hi).max(0.0)
+        };
+        let dphi = if self.n_phi == 1 {
+            0.0
+        } else {
+            let centre = (ip as f64 + 0.5) * self.tile_w_phi;
+            let mut d = (phi - centre).abs();
+            if d > PI {
+                d = TAU - d;
+            }
+            (d - 0.5 * self.tile_w_phi).max(0.0)
+        };
+        let (dy, dphi) = ((dy - 1e-9).max(0.0), (dphi - 1e-9).max(0.0));
+        dy * dy + dphi * dphi
+    }
+
     fn remove(&mut self, i: u32) {
         let iu = i as usize;
         let t = self.tile[iu] as usize;
-        if let Some(k) = self.tiles[t].iter().position(|&x| x == i) {
+        let k = self.tile_pos[iu] as usize;
+        if k < self.tiles[t].len() {
             self.tiles[t].swap_remove(k);
+            if let Some(&moved) = self.tiles[t].get(k) {
+                self.tile_pos[moved as usize] = k as u32;
+            }
         }
         let p = self.pos[iu] as usize;
         self.active.swap_remove(p);
@@ -537,7 +625,7 @@ impl Engine {
         let nk = self.neighbours[tk as usize].len();
         let mut neigh_k = [0u32; 9];
         neigh_k[..nk].copy_from_slice(&self.neighbours[tk as usize]);
-        let (rk, phk) = (self.rap[k as usize], self.phi[k as usize]);
+        let (rk, phk) = self.geo[k as usize];
         let mut best_k = self.r2;
         let mut nn_k = NONE;
         let mut changed = std::mem::take(&mut self.scratch_changed);
@@ -553,7 +641,8 @@ impl Engine {
                 let mu = m as usize;
                 let mut dk = f64::INFINITY;
                 if near_k {
-                    dk = geo_dist(rk, phk, self.rap[mu], self.phi[mu]);
+                    let (rm, pm) = self.geo[mu];
+                    dk = geo_dist(rk, phk, rm, pm);
                     if dk < best_k {
                         best_k = dk;
                         nn_k = m;
