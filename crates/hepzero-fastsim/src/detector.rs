@@ -35,14 +35,11 @@ impl BoxAcceptance {
     #[inline]
     #[must_use]
     pub fn contains(&self, px: f64, py: f64, pz: f64) -> bool {
-        if pz <= 0.0 {
-            return false;
-        }
-        let tx = px / pz;
-        let ty = py / pz;
-        tx.abs() < self.max_tx
-            && ty.abs() < self.max_ty
-            && tx * tx + ty * ty > self.min_slope * self.min_slope
+        // Multiplied through by pz > 0: no division in the hot loop.
+        pz > 0.0
+            && px.abs() < self.max_tx * pz
+            && py.abs() < self.max_ty * pz
+            && px * px + py * py > self.min_slope * self.min_slope * pz * pz
     }
 }
 

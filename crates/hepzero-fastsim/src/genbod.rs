@@ -64,6 +64,32 @@ pub(crate) fn max_weight(m: f64, masses: &[f64]) -> f64 {
     }
 }
 
+/// A boost from the rest frame of a particle with lab four-momentum `p` and mass `m` to the lab,
+/// with the two divisions of `FourMomentum::boost_from_rest_frame_with_mass` done once per frame:
+/// E' = (E_F E + P_F.p) / m_F, p' = p + P_F (E + E') / (E_F + m_F).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame {
+    p: FourMomentum,
+    inv_m: f64,
+    inv_em: f64,
+}
+
+impl Frame {
+    #[inline]
+    pub(crate) fn new(p: &FourMomentum, m: f64) -> Self {
+        Self { p: *p, inv_m: 1.0 / m, inv_em: 1.0 / (p.e + m) }
+    }
+
+    #[inline]
+    pub(crate) fn boost(&self, v: &FourMomentum) -> FourMomentum {
+        let f = &self.p;
+        let pp = f.px * v.px + f.py * v.py + f.pz * v.pz;
+        let e = (f.e * v.e + pp) * self.inv_m;
+        let k = (v.e + e) * self.inv_em;
+        FourMomentum::new(v.px + k * f.px, v.py + k * f.py, v.pz + k * f.pz, e)
+    }
+}
+
 /// An isotropic unit vector by Marsaglia's method (Ann. Math. Stat. 43 (1972) 645): (u, v)
 /// uniform in the unit disc, s = u^2 + v^2, direction (2u sqrt(1-s), 2v sqrt(1-s), 1 - 2s);
 /// no trigonometric call.
@@ -132,18 +158,31 @@ pub(crate) fn decay_at_rest<R: Rng>(
             inv[k] = cum + r * t;
         }
         inv[n - 1] = m;
-        let mut w = 1.0;
-        for k in 1..n {
-            pk[k] = two_body_momentum_unchecked(inv[k], inv[k - 1], masses[k]);
-            w *= pk[k];
+        if n == 2 {
+            accepted = true;
+            break;
         }
-        if n == 2 || rng.random::<f64>() * wmax < w {
+        // w = prod p*_k with p*_k^2 = lambda_k / (4 M_k^2): compare squares, so a rejected
+        // configuration costs no square root and no division.
+        let mut num = 1.0;
+        let mut den = 1.0;
+        for k in 1..n {
+            let (a, b, c) = (inv[k], inv[k - 1], masses[k]);
+            let (s, d) = (b + c, b - c);
+            num *= ((a - s) * (a + s) * (a - d) * (a + d)).max(0.0);
+            den *= 4.0 * a * a;
+        }
+        let u = rng.random::<f64>() * wmax;
+        if u * u * den < num {
             accepted = true;
             break;
         }
     }
     if !accepted {
         return false;
+    }
+    for k in 1..n {
+        pk[k] = two_body_momentum_unchecked(inv[k], inv[k - 1], masses[k]);
     }
     let d = direction(rng);
     let p = pk[1];
@@ -153,8 +192,9 @@ pub(crate) fn decay_at_rest<R: Rng>(
         let p = pk[k];
         let d = direction(rng);
         let system = FourMomentum::from_p3_mass(-p * d[0], -p * d[1], -p * d[2], inv[k - 1]);
+        let frame = Frame::new(&system, inv[k - 1]);
         for v in &mut out[..k] {
-            *v = v.boost_from_rest_frame_with_mass(&system, inv[k - 1]);
+            *v = frame.boost(v);
         }
         out[k] = FourMomentum::from_p3_mass(p * d[0], p * d[1], p * d[2], masses[k]);
     }
@@ -252,6 +292,17 @@ mod tests {
         assert!((z2 / nf - 1.0 / 3.0).abs() < tol * 0.3);
         assert!((c2 / nf - 0.5).abs() < tol * 0.71);
         assert!((cs / nf).abs() < tol * 0.5);
+    }
+
+    #[test]
+    fn frame_boost_matches_hepzero_kinematics() {
+        let parent = FourMomentum::from_p3_mass(3.0, -4.0, 40.0, 5.279_66);
+        let v = FourMomentum::from_p3_mass(1.2, 0.3, -2.0, 0.493_677);
+        let a = Frame::new(&parent, 5.279_66).boost(&v);
+        let b = v.boost_from_rest_frame_with_mass(&parent, 5.279_66);
+        for (x, y) in [(a.px, b.px), (a.py, b.py), (a.pz, b.pz), (a.e, b.e)] {
+            assert!((x - y).abs() < 1e-12 * b.e);
+        }
     }
 
     #[test]

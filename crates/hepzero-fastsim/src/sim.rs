@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::chain::{DecayChain, Detection};
 use crate::detector::{DetectorConfig, ResolutionLut};
 use crate::error::{Error, Result};
-use crate::genbod::{MAX_DAUGHTERS, cos_sin_uniform, decay_at_rest, genbod_bound, max_weight};
+use crate::genbod::{Frame, MAX_DAUGHTERS, cos_sin_uniform, decay_at_rest, genbod_bound, max_weight};
 use crate::lineshape::BreitWigner;
 use crate::normal::Normal;
 use crate::production::{Production, ProductionConfig};
@@ -414,8 +414,9 @@ impl FastSim {
             if !done {
                 return Ok(None);
             }
+            let frame = Frame::new(&parent, mp);
             for v in &mut ws.p[range] {
-                *v = v.boost_from_rest_frame_with_mass(&parent, mp);
+                *v = frame.boost(v);
             }
         }
         // Acceptance on the true momenta (RapidSim `partInAcceptance`).
