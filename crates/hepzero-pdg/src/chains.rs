@@ -82,9 +82,24 @@ const LEAF: u32 = u32::MAX;
 #[derive(Clone)]
 struct Sub {
     fs: Fs,
+    /// Particles of species absent from the target: each one is an extra whatever else joins.
+    foreign: u8,
     br: f64,
     mode: u32,
     children: SmallVec<[u32; 4]>,
+}
+
+/// One daughter's sub-chain list as seen by `combine`.
+struct Input<'l> {
+    list: &'l [Sub],
+    starts: &'l [u32],
+    /// Position of the daughter in the mode.
+    slot: usize,
+    min_foreign: usize,
+    min_len: usize,
+    /// Sums of `min_foreign` / `min_len` over the daughters combined after this one.
+    rest_foreign: usize,
+    rest_len: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -103,7 +118,10 @@ pub struct ChainFinder<'a> {
     max_extra: usize,
     max_len: usize,
     min_br: f64,
+    /// Per name: its sub-chains sorted by (`foreign`, BR descending).
     memo: Vec<Option<Vec<Sub>>>,
+    /// Per name: where each `foreign` value starts in its memo list (length `max_extra + 2`).
+    buckets: Vec<SmallVec<[u32; 4]>>,
     state: Vec<State>,
 }
 
@@ -160,6 +178,7 @@ impl<'a> ChainFinder<'a> {
             max_extra,
             min_br,
             memo: vec![None; n],
+            buckets: vec![SmallVec::new(); n],
             state: vec![State::Todo; n],
         })
     }
@@ -191,12 +210,13 @@ impl<'a> ChainFinder<'a> {
             let mut fs = Fs::new();
             fs.push(table.canonical(id));
             let keep = self.excess(&fs) <= self.max_extra;
-            self.memo[i] = Some(if keep {
-                vec![Sub { fs, br: 1.0, mode: LEAF, children: SmallVec::new() }]
+            let foreign = u8::from(self.target_count[table.canonical(id) as usize] == 0);
+            let list = if keep {
+                vec![Sub { fs, foreign, br: 1.0, mode: LEAF, children: SmallVec::new() }]
             } else {
                 Vec::new()
-            });
-            self.state[i] = State::Done;
+            };
+            self.store(i, list);
             return;
         }
         for m in modes {
@@ -214,11 +234,24 @@ impl<'a> ChainFinder<'a> {
                 continue;
             }
             // A daughter still in progress means a cycle in the table: that mode cannot end.
-            let mut lists: SmallVec<[&[Sub]; 6]> = SmallVec::new();
+            let mut lists: SmallVec<[Input<'_>; 6]> = SmallVec::new();
             let mut ok = true;
-            for &d in &m.daughter_ids {
+            for (k, &d) in m.daughter_ids.iter().enumerate() {
                 match (&self.state[d as usize], &self.memo[d as usize]) {
-                    (State::Done, Some(l)) => lists.push(l.as_slice()),
+                    (State::Done, Some(l)) if !l.is_empty() => {
+                        let starts = self.buckets[d as usize].as_slice();
+                        let min_foreign = l.iter().map(|s| s.foreign as usize).min().unwrap_or(0);
+                        let min_len = l.iter().map(|s| s.fs.len()).min().unwrap_or(0);
+                        lists.push(Input {
+                            list: l.as_slice(),
+                            starts,
+                            slot: k,
+                            min_foreign,
+                            min_len,
+                            rest_foreign: 0,
+                            rest_len: 0,
+                        });
+                    }
                     _ => {
                         ok = false;
                         break;
@@ -228,44 +261,76 @@ impl<'a> ChainFinder<'a> {
             if !ok {
                 continue;
             }
-            let mut children = SmallVec::new();
-            self.combine(&lists, 0, &Fs::new(), m.br, mi as u32, &mut children, &mut out);
+            // Shortest lists first, so dead ends show up early; and what the remaining daughters
+            // must at least add, so a partial product that cannot fit stops at once.
+            lists.sort_by_key(|x| x.list.len());
+            let (mut rf, mut rl) = (0, 0);
+            for x in lists.iter_mut().rev() {
+                x.rest_foreign = rf;
+                x.rest_len = rl;
+                rf += x.min_foreign;
+                rl += x.min_len;
+            }
+            if rf > self.max_extra || rl > self.max_len {
+                continue;
+            }
+            let mut children: SmallVec<[u32; 4]> = SmallVec::from_elem(0, lists.len());
+            self.combine(&lists, 0, &Fs::new(), 0, m.br, mi as u32, &mut children, &mut out);
         }
-        out.sort_by(|a, b| b.br.total_cmp(&a.br));
-        self.memo[i] = Some(out);
+        self.store(i, out);
+    }
+
+    /// Sorts a finished list by (foreign, BR descending), records its buckets and marks it done.
+    fn store(&mut self, i: usize, mut list: Vec<Sub>) {
+        // Stable: equal keys keep the file's mode order.
+        list.sort_by(|a, b| a.foreign.cmp(&b.foreign).then(b.br.total_cmp(&a.br)));
+        let mut starts = SmallVec::with_capacity(self.max_extra + 2);
+        for f in 0..=self.max_extra + 1 {
+            starts.push(list.partition_point(|s| (s.foreign as usize) < f) as u32);
+        }
+        self.buckets[i] = starts;
+        self.memo[i] = Some(list);
         self.state[i] = State::Done;
     }
 
     #[allow(clippy::too_many_arguments)]
     fn combine(
         &self,
-        lists: &[&[Sub]],
+        lists: &[Input<'_>],
         depth: usize,
         fs: &Fs,
+        foreign: usize,
         br: f64,
         mode: u32,
         children: &mut SmallVec<[u32; 4]>,
         out: &mut Vec<Sub>,
     ) {
-        let Some(list) = lists.get(depth) else {
-            out.push(Sub { fs: fs.clone(), br, mode, children: children.clone() });
+        let Some(x) = lists.get(depth) else {
+            out.push(Sub { fs: fs.clone(), foreign: foreign as u8, br, mode, children: children.clone() });
             return;
         };
-        for (j, s) in list.iter().enumerate() {
-            let nb = br * s.br;
-            if nb < self.min_br {
-                break;
+        // Only buckets whose foreign particles still fit in the extras budget, leaving room for
+        // what the remaining daughters must add; within a bucket BRs decrease, so the first one
+        // below the floor ends it.
+        let Some(budget) = self.max_extra.checked_sub(foreign + x.rest_foreign) else { return };
+        for f in 0..=budget {
+            let (Some(&lo), Some(&hi)) = (x.starts.get(f), x.starts.get(f + 1)) else { break };
+            for j in lo..hi {
+                let s = &x.list[j as usize];
+                let nb = br * s.br;
+                if nb < self.min_br {
+                    break;
+                }
+                if fs.len() + s.fs.len() + x.rest_len > self.max_len {
+                    continue;
+                }
+                let merged = merge(fs, &s.fs);
+                if self.excess(&merged) > self.max_extra {
+                    continue;
+                }
+                children[x.slot] = j;
+                self.combine(lists, depth + 1, &merged, foreign + f, nb, mode, children, out);
             }
-            if fs.len() + s.fs.len() > self.max_len {
-                continue;
-            }
-            let merged = merge(fs, &s.fs);
-            if self.excess(&merged) > self.max_extra {
-                continue;
-            }
-            children.push(j as u32);
-            self.combine(lists, depth + 1, &merged, nb, mode, children, out);
-            children.pop();
         }
     }
 
@@ -315,6 +380,11 @@ impl<'a> ChainFinder<'a> {
         v
     }
 
+    /// Number of memoised sub-chains (a measure of the work done so far).
+    pub fn memo_size(&self) -> usize {
+        self.memo.iter().flatten().map(Vec::len).sum()
+    }
+
     /// Number of chains of `mother` that answer the query (no trees built).
     pub fn count(&mut self, mother: &str) -> Result<usize> {
         let id = self.table.lookup(mother).ok_or_else(|| Error::UnknownParticle(mother.to_string()))?;
@@ -339,6 +409,8 @@ impl<'a> ChainFinder<'a> {
                 tree: self.build_node(id, s),
             });
         }
+        // Highest BR first; the stable sort keeps the file's mode order for equal BRs.
+        out.sort_by(|a, b| b.br.total_cmp(&a.br));
         Ok(out)
     }
 }
