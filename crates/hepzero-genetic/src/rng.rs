@@ -34,6 +34,7 @@ impl Purpose {
 }
 
 /// The generator for task `index` of `purpose` in `generation` of a run with `seed`.
+#[inline]
 pub(crate) fn stream(seed: u64, generation: u64, purpose: Purpose, index: u64) -> GaRng {
     let mut key = [0u8; 32];
     key[0..8].copy_from_slice(&seed.to_le_bytes());
