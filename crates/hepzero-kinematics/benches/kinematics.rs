@@ -28,6 +28,13 @@ fn genbod(c: &mut Criterion) {
             black_box(out[0].e)
         })
     });
+    let tight = ps.clone().with_tight_max_weight();
+    g.bench_function("unweighted_tight_bound", |b| {
+        b.iter(|| {
+            tight.generate_unweighted(&mut rng, &mut out).unwrap();
+            black_box(out[0].e)
+        })
+    });
     g.finish();
 }
 

@@ -131,6 +131,41 @@ impl PhaseSpace {
         Ok(self)
     }
 
+    /// For three daughters, replaces GENBOD's bound by the exact maximum weight,
+    /// max over M_1 of p*(M_1; m_1, m_2) p*(M; M_1, m_3) (a grid scan refined by golden-section
+    /// search, plus a 1e-9 relative margin); unweighted generation then accepts about twice as
+    /// often for light daughters. Costs about a microsecond, so build the generator once per
+    /// parent mass. Other numbers of daughters keep GENBOD's bound.
+    #[must_use]
+    pub fn with_tight_max_weight(mut self) -> Self {
+        if self.masses.len() != 3 {
+            return self;
+        }
+        let (m0, m1, m2) = (self.masses[0], self.masses[1], self.masses[2]);
+        let big = self.parent_mass;
+        let f = |x: f64| two_body_momentum_unchecked(x, m0, m1) * two_body_momentum_unchecked(big, x, m2);
+        let (lo, hi) = (m0 + m1, big - m2);
+        // Coarse scan brackets the single peak, then golden-section search refines it.
+        const SCAN: usize = 32;
+        let step = (hi - lo) / SCAN as f64;
+        let best =
+            (0..=SCAN).map(|i| lo + step * i as f64).max_by(|a, b| f(*a).total_cmp(&f(*b))).unwrap_or(lo);
+        let (mut a, mut b) = ((best - step).max(lo), (best + step).min(hi));
+        let ratio = 0.5 * (5f64.sqrt() - 1.0);
+        for _ in 0..80 {
+            let c = b - ratio * (b - a);
+            let d = a + ratio * (b - a);
+            if f(c) > f(d) {
+                b = d;
+            } else {
+                a = c;
+            }
+        }
+        let peak = f(0.5 * (a + b)).max(f(best));
+        self.max_weight = self.norm * peak * (1.0 + 1e-9);
+        self
+    }
+
     /// Largest weight in `trials` weighted events (a lower estimate of the true maximum).
     pub fn estimate_max_weight(&self, rng: &mut (impl Rng + ?Sized), trials: usize) -> f64 {
         let n = self.masses.len();
@@ -366,6 +401,16 @@ mod tests {
                 assert!((p.mass() - m).abs() < 1e-9);
             }
         }
+    }
+
+    #[test]
+    fn tight_three_body_bound_is_an_upper_bound_and_tighter() {
+        let loose = PhaseSpace::new(5.279, &[0.4937, 0.1396, 0.1350]).unwrap();
+        let tight = loose.clone().with_tight_max_weight();
+        assert!(tight.max_weight() < 0.7 * loose.max_weight());
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let seen = tight.estimate_max_weight(&mut rng, 200_000);
+        assert!(seen <= tight.max_weight() && seen > 0.99 * tight.max_weight());
     }
 
     #[test]
