@@ -513,7 +513,8 @@ impl FastSim {
     /// Generation failures are not visited.
     ///
     /// # Errors
-    /// [`Error::Kinematics`] if phase-space generation fails (does not happen for valid chains).
+    /// None for a chain accepted by [`FastSim::new`] today; the `Result` leaves room for
+    /// configurations checked per event.
     pub fn run<A, I, V>(&self, n_events: u64, seed: u64, init: I, visit: V) -> Result<Vec<A>>
     where
         A: Send,
