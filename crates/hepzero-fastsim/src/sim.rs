@@ -289,6 +289,19 @@ impl FastSim {
         Ok(Self { chain, options, production, lut, nodes, line_shapes, reco, observables: Vec::new() })
     }
 
+    /// Resolves `tree` against `table` and prepares its simulation (the one-call form of
+    /// [`DecayChain::from_tree`] and [`FastSim::new`]).
+    ///
+    /// # Errors
+    /// As those two.
+    pub fn from_tree(
+        table: &hepzero_pdg::ParticleTable,
+        tree: &crate::chain::ChainTree,
+        options: SimOptions,
+    ) -> Result<Self> {
+        Self::new(DecayChain::from_tree(table, tree)?, options)
+    }
+
     /// Adds extra observables (q^2, Dalitz variables) to [`FastSim::sample`]'s output.
     ///
     /// # Errors

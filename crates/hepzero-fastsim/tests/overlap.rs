@@ -3,13 +3,11 @@
 //! signal window; a background identical to the signal has overlap 1; the streaming estimate
 //! agrees with a fixed-size one and stops early; results do not depend on the thread count.
 
-use hepzero_fastsim::{
-    ChainTree, DecayChain, FastSim, OverlapConfig, SignalReference, SimOptions, StreamingConfig,
-};
+use hepzero_fastsim::{ChainTree, FastSim, OverlapConfig, SignalReference, SimOptions, StreamingConfig};
 
 fn sim(tree: &ChainTree) -> FastSim {
     let table = hepzero_pdg::ParticleTable::lhcb_default();
-    FastSim::new(DecayChain::from_tree(table, tree).unwrap(), SimOptions::default()).unwrap()
+    FastSim::from_tree(table, tree, SimOptions::default()).unwrap()
 }
 
 fn signal() -> FastSim {
