@@ -1,7 +1,8 @@
 //! Physics facts about m_T and m_T2: for A -> b C the transverse mass of b and C never exceeds
 //! m_A (and its Jacobian edge reaches it); for pair-produced parents each decaying to a
 //! visible and an invisible particle, m_T2 with the true invisible mass never exceeds the
-//! parent mass (Lester-Summers, hep-ph/9906349) and its endpoint is reached.
+//! parent mass (Lester-Summers, hep-ph/9906349) and its endpoint is reached; q^2 of
+//! B+ -> K+ mu+ mu- is the dimuon mass squared, inside [4 m_mu^2, (m_B - m_K)^2].
 
 use hepzero_kinematics::{FourMomentum, PhaseSpace, mt2_of, transverse_mass_of};
 use rand::{Rng, SeedableRng};
@@ -67,4 +68,23 @@ fn mt2_endpoint_is_the_parent_mass() {
         top = top.max(v);
     }
     assert!(top > 0.97 * m_parent, "largest m_T2 {top}");
+}
+
+#[test]
+fn q2_is_the_dilepton_mass_and_stays_in_its_kinematic_range() {
+    // B+ -> K+ mu+ mu-: q^2 = (p_B - p_K)^2 = m_mumu^2 in [4 m_mu^2, (m_B - m_K)^2].
+    let (m_b, m_k, m_mu) = (5.27934, 0.493677, 0.1056583755);
+    let ps = PhaseSpace::new(m_b, &[m_k, m_mu, m_mu]).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let mut out = [FourMomentum::ZERO; 3];
+    let (lo, hi) = (4.0 * m_mu * m_mu, (m_b - m_k).powi(2));
+    for _ in 0..20_000 {
+        let parent = random_lab_momentum(&mut rng, m_b);
+        ps.generate_unweighted_in_frame(&mut rng, &parent, &mut out).unwrap();
+        let q2 = hepzero_kinematics::q2(&parent, &out[0]);
+        let mumu = (out[1] + out[2]).mass2();
+        let scale = parent.e * parent.e;
+        assert!((q2 - mumu).abs() <= 1e-9 * scale);
+        assert!(q2 >= lo - 1e-9 * scale && q2 <= hi + 1e-9 * scale);
+    }
 }
