@@ -4,7 +4,8 @@
 //!   (target >= 500,000/s/core), with and without a random playout per new leaf, with leaf batches of
 //!   1 and of 256.
 //! - `batched/*`: searches feeding one evaluator call per round of 256 leaves (one search of 256, or
-//!   eight of 32), with the fill of those batches printed once.
+//!   eight of 32), in a one-thread pool so the figure is per core, with the fill of those batches
+//!   printed once.
 //!
 //! Times are process CPU time (see `common/cpu_clock.rs`), so a figure is per core busy.
 //!
@@ -79,7 +80,9 @@ fn batched(c: &mut Criterion<cpu_clock::CpuClock>) {
             runner.run(&mut ss, &DenseEvaluator, SIMS / searches as u64).unwrap();
             runner.stats
         };
-        let st = run();
+        // One worker thread: the figure is per core (idle rayon workers would add spin time).
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let st = pool.install(run);
         eprintln!(
             "batched/{name}: {} calls, mean batch {:.1}, {} of {} calls full (256 leaves), max {}",
             st.calls,
@@ -88,7 +91,7 @@ fn batched(c: &mut Criterion<cpu_clock::CpuClock>) {
             st.calls,
             st.max_batch
         );
-        group.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| black_box(run())));
+        group.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| black_box(pool.install(run))));
     }
     group.finish();
 }

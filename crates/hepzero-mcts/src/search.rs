@@ -348,20 +348,14 @@ impl<'e, E: Environment> Search<'e, E> {
         let mut node = self.root;
         self.tree.nodes[node as usize].in_flight += 1;
         // The normaliser does not change during a descent: hoist its affine map.
-        let (lo, scale, ranked) = match (self.normaliser.kind(), self.normaliser.bounds()) {
-            (Normalisation::Ranked { .. }, _) => (0.0, 1.0, true),
-            (_, Some((lo, hi))) if hi > lo => (lo, 1.0 / (hi - lo), false),
-            _ => (0.0, 0.0, false),
+        // unit(x) = clamp((x - lo) * scale + offset, 0, 1): ranked values are already in [0, 1], and
+        // before two distinct log-rewards are known every value maps to 1/2.
+        let (lo, scale, offset) = match (self.normaliser.kind(), self.normaliser.bounds()) {
+            (Normalisation::Ranked { .. }, _) => (0.0, 1.0, 0.0),
+            (_, Some((lo, hi))) if hi > lo => (lo, 1.0 / (hi - lo), 0.0),
+            _ => (0.0, 0.0, 0.5),
         };
-        let unit = |x: f64| -> f32 {
-            if ranked {
-                x as f32
-            } else if scale == 0.0 {
-                0.5
-            } else {
-                (((x - lo) * scale) as f32).clamp(0.0, 1.0)
-            }
-        };
+        let unit = |x: f64| -> f32 { (((x - lo) * scale + offset) as f32).clamp(0.0, 1.0) };
         loop {
             let kind = self.tree.nodes[node as usize].kind;
             match kind {
@@ -439,12 +433,11 @@ impl<'e, E: Environment> Search<'e, E> {
                     let fpu = match self.config.fpu {
                         Fpu::Constant(c) => c,
                         Fpu::ParentMinus(r) => {
-                            let q =
-                                if nd.visits > 0 { unit(nd.value_sum / f64::from(nd.visits)) } else { 0.5 };
+                            let q = if nd.visits > 0 { unit(nd.mean) } else { 0.5 };
                             q - r
                         }
                     };
-                    let c = self.config.c_puct;
+                    let cs = self.config.c_puct * sqrt_n;
                     let range = self.tree.edge_range(node);
                     let first = range.start;
                     let mut best = f32::NEG_INFINITY;
@@ -458,7 +451,7 @@ impl<'e, E: Environment> Search<'e, E> {
                             // Virtual loss sits on the child node: in-flight visits of value 0.
                             let vv = (ch.in_flight * vl) as f32;
                             if ch.visits > 0 {
-                                let qn = unit(ch.value_sum / f64::from(ch.visits));
+                                let qn = unit(ch.mean);
                                 let w = ev.max(1.0);
                                 (qn * w / (w + vv), vv)
                             } else if vv > 0.0 {
@@ -467,7 +460,7 @@ impl<'e, E: Environment> Search<'e, E> {
                                 (fpu, 0.0)
                             }
                         };
-                        let score = q + c * e.prior * sqrt_n / (1.0 + ev + vv);
+                        let score = q + cs * e.prior / (1.0 + ev + vv);
                         if score > best {
                             best = score;
                             bi = first + i;
@@ -564,7 +557,7 @@ impl<'e, E: Environment> Search<'e, E> {
     /// Mean value of the root in `[0, 1]` (None before any simulation).
     pub fn root_value(&self) -> Option<f32> {
         let n = &self.tree.nodes[self.root as usize];
-        (n.visits > 0).then(|| self.normaliser.to_unit(n.value_sum / f64::from(n.visits)))
+        (n.visits > 0).then(|| self.normaliser.to_unit(n.mean))
     }
 
     /// Choose the action to play: with `temperature <= 1e-6` the most visited (ties: higher prior, then
@@ -770,7 +763,7 @@ impl<'e, E: Environment> Search<'e, E> {
 fn backup(tree: &mut Tree, root: u32, path: &[u32], value: f64) {
     let r = &mut tree.nodes[root as usize];
     r.visits += 1;
-    r.value_sum += value;
+    r.mean += (value - r.mean) / f64::from(r.visits);
     r.in_flight -= 1;
     for &ei in path {
         let e = &mut tree.edges[ei as usize];
@@ -778,7 +771,7 @@ fn backup(tree: &mut Tree, root: u32, path: &[u32], value: f64) {
         let c = e.child as usize;
         let n = &mut tree.nodes[c];
         n.visits += 1;
-        n.value_sum += value;
+        n.mean += (value - n.mean) / f64::from(n.visits);
         n.in_flight -= 1;
     }
 }

@@ -26,7 +26,8 @@ pub(crate) struct Node {
     pub num_edges: u32,
     pub visits: u32,
     pub in_flight: u32,
-    pub value_sum: f64,
+    /// Mean backed-up value (kept as a running mean so selection needs no division per child).
+    pub mean: f64,
     pub terminal_value: f64,
     pub key: Option<u64>,
     pub kind: Kind,
@@ -69,7 +70,7 @@ impl Tree {
             num_edges: 0,
             visits: 0,
             in_flight: 0,
-            value_sum: 0.0,
+            mean: 0.0,
             terminal_value: 0.0,
             key,
             kind: Kind::Fresh,
