@@ -116,7 +116,10 @@ impl<S: Clone + Send + Sync> BatchRunner<S> {
                 n += c;
             }
             self.eval.reset(n, num_actions);
-            evaluator.evaluate(&self.states[..n], &mut self.eval)?;
+            if let Err(e) = evaluator.evaluate(&self.states[..n], &mut self.eval) {
+                searches.iter_mut().for_each(|s| s.discard_pending());
+                return Err(e);
+            }
             self.stats.calls += 1;
             self.stats.leaves += n as u64;
             self.stats.max_batch = self.stats.max_batch.max(n);

@@ -182,7 +182,10 @@ impl<'e, E: Environment> Search<'e, E> {
             let n = self.collect(self.config.batch_size, remaining)?;
             if n > 0 {
                 self.eval.reset(n, self.env.num_actions());
-                evaluator.evaluate(&self.leaf_states[..n], &mut self.eval)?;
+                if let Err(e) = evaluator.evaluate(&self.leaf_states[..n], &mut self.eval) {
+                    self.discard_pending();
+                    return Err(e);
+                }
                 let eval = std::mem::take(&mut self.eval);
                 let r = self.apply_evaluation(&eval, 0);
                 self.eval = eval;
@@ -223,6 +226,17 @@ impl<'e, E: Environment> Search<'e, E> {
         Ok(self.n_pending)
     }
 
+    /// Forget the leaves of the last [`Search::collect`] without evaluating them (after an evaluator
+    /// error): their virtual loss is released and they can be selected again.
+    pub fn discard_pending(&mut self) {
+        for i in 0..self.n_pending {
+            let p = &self.pending[i];
+            undo_in_flight(&mut self.tree, self.root, &p.path);
+            self.tree.nodes[p.node as usize].kind = Kind::Fresh;
+        }
+        self.n_pending = 0;
+    }
+
     /// States of the leaves selected by the last [`Search::collect`], in order.
     pub fn leaf_states(&self) -> &[E::State] {
         &self.leaf_states[..self.n_pending]
@@ -231,28 +245,16 @@ impl<'e, E: Environment> Search<'e, E> {
     /// Expand the pending leaves with rows `offset..offset + n` of `eval` and back up their values.
     pub fn apply_evaluation(&mut self, eval: &Evaluation, offset: usize) -> Result<()> {
         let n = self.n_pending;
+        // Check every row before touching the tree, so a bad evaluator output leaves the search
+        // usable (its leaves are discarded and may be selected again).
+        if let Err(e) = self.check_rows(eval, offset) {
+            self.discard_pending();
+            return Err(e);
+        }
         for i in 0..n {
             let row = offset + i;
-            let v = *eval.values.get(row).ok_or(Error::EvaluatorShape {
-                what: "values",
-                got: eval.values.len(),
-                expected: offset + n,
-                batch: n,
-                num_actions: eval.num_actions,
-            })?;
-            if !v.is_finite() {
-                return Err(Error::NonFiniteValue { index: row, value: v });
-            }
+            let v = eval.values[row];
             let priors = eval.prior_row(row);
-            if !eval.uniform_priors && priors.len() != self.env.num_actions() {
-                return Err(Error::EvaluatorShape {
-                    what: "priors",
-                    got: eval.priors.len(),
-                    expected: (offset + n) * self.env.num_actions(),
-                    batch: n,
-                    num_actions: self.env.num_actions(),
-                });
-            }
             let p = &self.pending[i];
             let node = p.node;
             // Edges of the new node: one per legal action, contiguous.
@@ -294,6 +296,36 @@ impl<'e, E: Environment> Search<'e, E> {
         }
         self.n_pending = 0;
         self.apply_root_noise();
+        Ok(())
+    }
+
+    fn check_rows(&self, eval: &Evaluation, offset: usize) -> Result<()> {
+        let n = self.n_pending;
+        let na = self.env.num_actions();
+        if eval.values.len() < offset + n {
+            return Err(Error::EvaluatorShape {
+                what: "values",
+                got: eval.values.len(),
+                expected: offset + n,
+                batch: n,
+                num_actions: na,
+            });
+        }
+        if !eval.uniform_priors && (eval.num_actions != na || eval.priors.len() < (offset + n) * na) {
+            return Err(Error::EvaluatorShape {
+                what: "priors",
+                got: eval.priors.len(),
+                expected: (offset + n) * na,
+                batch: n,
+                num_actions: na,
+            });
+        }
+        for row in offset..offset + n {
+            let v = eval.values[row];
+            if !v.is_finite() {
+                return Err(Error::NonFiniteValue { index: row, value: v });
+            }
+        }
         Ok(())
     }
 
@@ -903,6 +935,22 @@ mod tests {
         assert!(matches!(s.advance(99), Err(Error::IllegalAction { action: 99, depth: 1 })));
         s.run(&UniformEvaluator, 100).unwrap();
         assert_eq!(s.node_visits(&[]), Some(child_visits + 100));
+    }
+
+    #[test]
+    fn an_evaluator_error_leaves_a_usable_search() {
+        let g = TargetPathGame::new(30, 10, 6).unwrap();
+        let cfg = SearchConfig { batch_size: 16, ..SearchConfig::default() };
+        let mut s = Search::new(&g, cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
+        s.run(&UniformEvaluator, 100).unwrap();
+        let bad =
+            crate::eval::FnEvaluator::new(|st: &[crate::synthetic::PathState]| (vec![1.0; st.len()], vec![]));
+        assert!(matches!(s.run(&bad, 50), Err(Error::EvaluatorShape { what: "priors", .. })));
+        let before = s.stats().simulations;
+        s.run(&UniformEvaluator, 50).unwrap();
+        assert_eq!(s.stats().simulations, before + 50);
+        // Every in-flight count was released: the root's visits equal the simulations.
+        assert_eq!(u64::from(s.node_visits(&[]).unwrap()), s.stats().simulations);
     }
 
     #[test]
