@@ -5,6 +5,13 @@
 //! state is a token prefix plus whatever incremental grammar state makes `legal_actions` cheap, the
 //! legal actions are a bit mask over a vocabulary of a few hundred tokens, and two token orders that
 //! describe the same canonical object may share one [`Environment::transposition_key`].
+//!
+//! How the token grammar is meant to plug in: `State` = the token prefix (`Vec<u32>`, reused through
+//! `clone_from`) plus the grammar's incremental parser state; `legal_actions` = the grammar's
+//! valid-next mask; `apply` = push a token and advance the parser; `is_terminal` = the end token was
+//! played; `terminal_reward` = the physics reward of the finished background (cached by canonical
+//! form); `transposition_key` = a hash of the canonical form of the partial background, so that
+//! daughters listed in another order share one node.
 
 use crate::mask::ActionMask;
 
