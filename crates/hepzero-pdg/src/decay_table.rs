@@ -179,7 +179,7 @@ impl DecayTable {
     /// the default ones, as EvtGen's user decay files do).
     pub fn lhcb_with_user_file(path: &std::path::Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+            .map_err(|reason| Error::Io { path: path.display().to_string(), reason })?;
         let base = parse_dec(DECAY_LHCB_DEC, "DECAY_LHCB.DEC")?;
         let user = parse_dec(&text, &path.display().to_string())?;
         Self::build(vec![base, user], TableRef::Static(ParticleTable::lhcb_default()))
@@ -188,7 +188,7 @@ impl DecayTable {
     /// Reads one decay file from disk (no default underneath).
     pub fn from_file(path: &std::path::Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+            .map_err(|reason| Error::Io { path: path.display().to_string(), reason })?;
         Self::parse_str(&text, &path.display().to_string())
     }
 

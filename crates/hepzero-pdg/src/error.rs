@@ -62,13 +62,12 @@ pub enum Error {
     #[error("invalid query: {0}")]
     InvalidQuery(String),
     /// Reading a file failed.
-    #[error("cannot read `{path}`: {source}")]
+    #[error("cannot read `{path}`: {reason}")]
     Io {
         /// Path as given.
         path: String,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying error (in the message, so it is not repeated as a source).
+        reason: std::io::Error,
     },
 }
 

@@ -95,7 +95,7 @@ impl ParticleTable {
     /// and applies the embedded EvtGen names.
     pub fn from_csv_file(path: &std::path::Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+            .map_err(|reason| Error::Io { path: path.display().to_string(), reason })?;
         let mut t = Self::from_particle_csv(&text, &path.display().to_string())?;
         t.apply_evtgen_names(EVTGEN_NAMES_CSV, "pdgid_to_evtgenname.csv")?;
         Ok(t)
@@ -311,6 +311,16 @@ impl ParticleTable {
     }
 }
 
+/// MeV text to GeV, rounded once: `895.56` becomes the double nearest 0.89556 (dividing the
+/// parsed double by 1000 would round twice and give 0.8955599999999999).
+fn mev_to_gev(text: &str, parsed: f64) -> f64 {
+    let t = text.trim();
+    if t.contains(['e', 'E']) {
+        return parsed / 1000.0;
+    }
+    format!("{t}e-3").parse().unwrap_or(parsed / 1000.0)
+}
+
 fn parse_f(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok()
 }
@@ -346,9 +356,9 @@ fn parse_csv_row(line: &str, file: &str, line_no: u32) -> Result<Particle> {
         pdg_id: id,
         evtgen_name: pdg_name.clone(),
         pdg_name,
-        mass: (mass >= 0.0).then_some(mass * 1e-3),
-        mass_errors: (mu >= 0.0 && ml >= 0.0).then_some((mu * 1e-3, ml * 1e-3)),
-        width: (width >= 0.0).then_some(width * 1e-3),
+        mass: (mass >= 0.0).then(|| mev_to_gev(cols[1], mass)),
+        mass_errors: (mu >= 0.0 && ml >= 0.0).then(|| (mev_to_gev(cols[2], mu), mev_to_gev(cols[3], ml))),
+        width: (width >= 0.0).then(|| mev_to_gev(cols[4], width)),
         three_charge,
         charge_known,
         quarks: cols[16].trim().to_string(),
@@ -475,9 +485,10 @@ fn parse_mass_width(text: &str, file: &str) -> Result<FxHashMap<i32, Particle>> 
                 pdg_id: id,
                 pdg_name: pdg_display_name(base, id, anti, q, cols[6] == "0"),
                 evtgen_name: String::new(),
-                mass: (mass >= 0.0).then_some(mass * 1e-3),
-                mass_errors: (mu >= 0.0 && ml >= 0.0).then_some((mu * 1e-3, ml * 1e-3)),
-                width: (width >= 0.0).then_some(width * 1e-3),
+                mass: (mass >= 0.0).then(|| mev_to_gev(cols[0], mass)),
+                mass_errors: (mu >= 0.0 && ml >= 0.0)
+                    .then(|| (mev_to_gev(cols[1], mu), mev_to_gev(cols[2], ml))),
+                width: (width >= 0.0).then(|| mev_to_gev(cols[3], width)),
                 three_charge: q,
                 charge_known: true,
                 quarks: cols.get(17).map(|s| s.to_string()).unwrap_or_default(),
