@@ -71,8 +71,8 @@ pub struct GrammarConfig {
     pub max_missing: usize,
     /// At most this many decay levels (1 = a single vertex; default 3).
     pub max_depth: usize,
-    /// Every decay must be a mode of the decay table (default true). `false` is not supported by
-    /// the grammar automaton yet (the checker accepts it); see the crate docs.
+    /// Every decay must be a mode of the decay table (default true). `false` (any
+    /// charge-conserving decay) is not supported yet: [`crate::Grammar::new`] refuses it.
     pub table_restricted: bool,
     /// Which parents a background may have.
     pub parents: ParentPolicy,

@@ -111,6 +111,16 @@ struct Vertex {
     rest: OSet,
     /// Sorted by particle.
     transitions: Vec<Transition>,
+    /// The same transitions as (token, q_leaf, q_open) in one word each, when the outcome lattice
+    /// fits 64 points (most signals): the mask loop then touches 24 bytes per transition.
+    compact: Vec<Compact>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Compact {
+    token: u16,
+    q_leaf: u64,
+    q_open: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -181,6 +191,7 @@ pub struct Grammar {
     vertices: Vec<Vertex>,
     roots: Vec<u32>,
     start_mask: BitMask,
+    one_word: bool,
 }
 
 type VMap = FxHashMap<Multiset, (OSet, bool, SmallVec<[(ParticleId, Multiset); 4]>)>;
@@ -336,6 +347,7 @@ impl Grammar {
             vertices: Vec::new(),
             roots: vec![NONE; n],
             start_mask: BitMask::new(vocab.len()),
+            one_word: false,
         };
         g.signal_tokens = g.tree_tokens(&g.signal, false);
         g.signal_tokens.push(SEP);
@@ -353,7 +365,12 @@ impl Grammar {
                 return *id;
             }
             let id = verts.len() as u32;
-            verts.push(Vertex { complete: false, rest: OSet::EMPTY, transitions: Vec::new() });
+            verts.push(Vertex {
+                complete: false,
+                rest: OSet::EMPTY,
+                transitions: Vec::new(),
+                compact: Vec::new(),
+            });
             ids.insert(key.clone(), id);
             queue.push(key);
             id
@@ -370,6 +387,8 @@ impl Grammar {
                 g.start_mask.insert(vocab.token(p));
             }
         }
+        let one_word = g.space.size <= 64;
+        g.one_word = one_word;
         let mut qi = 0;
         while let Some(key) = queue.get(qi).cloned() {
             qi += 1;
@@ -425,6 +444,16 @@ impl Grammar {
             if let Some(v) = verts.get_mut(vid as usize) {
                 v.rest = rest;
                 v.complete = complete;
+                if one_word {
+                    v.compact = built
+                        .iter()
+                        .map(|t| Compact {
+                            token: vocab.token(t.particle).0,
+                            q_leaf: t.q_leaf.0[0],
+                            q_open: t.q_open.0[0],
+                        })
+                        .collect();
+                }
                 v.transitions = built;
             }
         }
@@ -501,11 +530,24 @@ impl Grammar {
             Phase::Daughters => {
                 let Some((_, v, need)) = self.frame_need(s) else { return };
                 let mut open = false;
-                for t in &v.transitions {
-                    if need.intersects(&t.q_leaf) {
-                        mask.insert(self.vocab.token(t.particle));
+                if self.one_word {
+                    let n = need.0[0];
+                    let mut any_open = 0u64;
+                    for c in &v.compact {
+                        let hit = u64::from(n & c.q_leaf != 0);
+                        if let Some(w) = mask.words.get_mut(usize::from(c.token >> 6)) {
+                            *w |= hit << (c.token & 63);
+                        }
+                        any_open |= n & c.q_open;
                     }
-                    open |= need.intersects(&t.q_open);
+                    open = any_open != 0;
+                } else {
+                    for t in &v.transitions {
+                        if need.intersects(&t.q_leaf) {
+                            mask.insert(self.vocab.token(t.particle));
+                        }
+                        open |= need.intersects(&t.q_open);
+                    }
                 }
                 if open {
                     mask.insert(OPEN);

@@ -51,7 +51,7 @@
 //! # Particle data
 //! [`Vocabulary::new`] takes any [`ParticleData`]; [`Vocabulary::from_pdg`] uses `hepzero-pdg`'s
 //! particle and decay tables ([`SimpleData`] builds toy tables). The table-unrestricted grammar
-//! (`table_restricted = false`) is accepted by the checker but not yet by the automaton.
+//! (`table_restricted = false`) is not supported yet: [`Grammar::new`] refuses it.
 
 mod canonical;
 mod check;

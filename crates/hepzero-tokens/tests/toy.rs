@@ -149,6 +149,8 @@ fn mask_enumeration_equals_brute_force() {
         ("B0 -> K+ pi-", GrammarConfig::default()),
         ("B0 -> K+ pi-", GrammarConfig { max_missing: 1, max_depth: 2, ..GrammarConfig::default() }),
         ("B0 -> (K*0 -> K+ pi-) mu+ mu-", GrammarConfig::default()),
+        // 16 x 5 = 80 outcome points: the multi-word path of the mask.
+        ("B0 -> (K*0 -> K+ pi-) mu+ mu-", GrammarConfig { max_missing: 4, ..GrammarConfig::default() }),
     ] {
         let g = toy_grammar(signal, cfg);
         let by_mask = enumerate_by_mask(&g);
