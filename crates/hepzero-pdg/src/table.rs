@@ -137,10 +137,24 @@ impl ParticleTable {
     fn reindex_names(&mut self) {
         self.by_evtgen.clear();
         self.by_pdg_name.clear();
-        for (i, p) in self.particles.iter().enumerate() {
-            // First one wins on a clash, so PDG 2026 rows win over supplements.
-            self.by_evtgen.entry(p.evtgen_name.clone()).or_insert(i);
-            self.by_pdg_name.entry(p.pdg_name.clone()).or_insert(i);
+        let particles = &self.particles;
+        for (i, p) in particles.iter().enumerate() {
+            // First one wins on a clash, so PDG 2026 rows win over supplements; except that a
+            // row with a mass beats a mass-less placeholder of the same name (PDG 2026 lists
+            // psi(4040) both as 9000443 with a mass and as 200443 without).
+            let better = |old: usize| particles[old].mass.is_none() && p.mass.is_some();
+            match self.by_evtgen.get(&p.evtgen_name) {
+                Some(&old) if !better(old) => {}
+                _ => {
+                    self.by_evtgen.insert(p.evtgen_name.clone(), i);
+                }
+            }
+            match self.by_pdg_name.get(&p.pdg_name) {
+                Some(&old) if !better(old) => {}
+                _ => {
+                    self.by_pdg_name.insert(p.pdg_name.clone(), i);
+                }
+            }
         }
     }
 
@@ -385,7 +399,11 @@ fn charge_in_name(base: &str, id: i32, anti: AntiFlag, isospin_zero: bool) -> bo
     if is_diquark || a == 2212 || a == 2112 || a < 19 {
         return false;
     }
-    let heavy = |x| has_quark(id, x);
+    // Quark digits read directly, as the `particle` package does, so exotic ids (9000443 =
+    // psi(4040), 100410413 = T(cc1)(3900)) count as charmonium-like too.
+    let heavy = |x: u8| {
+        has_quark(id, x) || (a >= 100 && [a / 1000 % 10, a / 100 % 10, a / 10 % 10].contains(&(x as i32)))
+    };
     if anti == AntiFlag::Same {
         if id < 25 {
             return false;
