@@ -9,11 +9,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{name}: {:?}", f.statement_counts());
         let d = DecayTable::parse_str(text, name)?;
         println!(
-            "{name}: {} Decay blocks, {} decaying names after CDecay, {} warnings, {} charge warnings",
+            "{name}: {} Decay blocks, {} decaying names after CDecay, {} modes, {} warnings, {} charge warnings, {} modes not charge-checked",
             d.decay_block_count(),
             d.decaying_count(),
+            d.mode_count(),
             d.warnings().len(),
-            d.charge_warnings().len()
+            d.charge_warnings().len(),
+            d.charge_unchecked_modes()
         );
         for w in d.warnings() {
             println!("  {w}");

@@ -149,6 +149,7 @@ pub struct DecayTable {
     files: Vec<DecFile>,
     warnings: Vec<Warning>,
     charge_warnings: Vec<ChargeWarning>,
+    charge_unchecked: usize,
     decay_blocks: usize,
     stability: Stability,
 }
@@ -207,6 +208,7 @@ impl DecayTable {
             files: Vec::new(),
             warnings: Vec::new(),
             charge_warnings: Vec::new(),
+            charge_unchecked: 0,
             decay_blocks: 0,
             stability,
         };
@@ -459,14 +461,20 @@ impl DecayTable {
 
     fn check_charges(&mut self) {
         let mut found = Vec::new();
+        let mut unchecked = 0;
         for (id, modes) in self.modes.iter().enumerate() {
-            let Some(qm) = self.three_charge_of(id as NameId) else { continue };
+            let Some(qm) = self.three_charge_of(id as NameId) else {
+                unchecked += modes.len();
+                continue;
+            };
             for m in modes {
                 // A mode without daughters (`PYTHIA 42;`) is a generic decay left to Pythia.
                 if m.daughter_ids.is_empty() {
+                    unchecked += 1;
                     continue;
                 }
                 let q: Option<i32> = m.daughter_ids.iter().map(|&d| self.three_charge_of(d)).sum();
+                unchecked += usize::from(q.is_none());
                 if let Some(q) = q
                     && q != qm
                 {
@@ -484,6 +492,7 @@ impl DecayTable {
             (a.source.file.as_ref(), a.source.line).cmp(&(b.source.file.as_ref(), b.source.line))
         });
         self.charge_warnings = found;
+        self.charge_unchecked = unchecked;
     }
 
     // ---------------------------------------------------------------- queries
@@ -661,6 +670,17 @@ impl DecayTable {
     /// Modes whose daughters' total charge differs from the mother's, as written in the files.
     pub fn charge_warnings(&self) -> &[ChargeWarning] {
         &self.charge_warnings
+    }
+
+    /// Number of modes whose charge could not be checked (a particle of unknown charge, or no
+    /// daughters).
+    pub fn charge_unchecked_modes(&self) -> usize {
+        self.charge_unchecked
+    }
+
+    /// Total number of modes (all particles, after `CDecay` expansion).
+    pub fn mode_count(&self) -> usize {
+        self.modes.iter().map(Vec::len).sum()
     }
 
     /// Stability convention used by chain queries.
