@@ -321,7 +321,10 @@ impl Engine {
                 lo = lo.min(y);
                 hi = hi.max(y);
             }
-            let w = r.max(0.1);
+            // Tiles must be at least R wide; they are made wider when the event is sparse, so
+            // that there are about N/2 tiles at most (many near-empty tiles cost more than they save).
+            let extent = (hi - lo).max(r);
+            let w = r.max((2.0 * extent * TAU / n as f64).sqrt()).max(0.1);
             let n_rap = (((hi - lo) / w).floor() as usize + 1).clamp(1, 400);
             let mut n_phi = (TAU / w).floor() as usize;
             if n_phi < 3 {
