@@ -95,3 +95,21 @@ fn define_values_reach_model_parameters() {
         |s| matches!(&s.statement, Statement::Define { name, value } if name == "dm" && *value == 0.507e12)
     ));
 }
+
+#[test]
+fn user_decay_file_overrides_the_default_blocks() {
+    use hepzero_pdg::{ParticleTable, TableRef};
+    let base = parse_dec(DECAY_LHCB_DEC, "DECAY_LHCB.DEC").unwrap();
+    let user = parse_dec("Decay B0\n0.6 K*0 pi0 SVS;\n0.2 K+ pi- pi0 PHSP;\nEnddecay\n", "user.dec").unwrap();
+    let t = DecayTable::build(vec![base, user], TableRef::Static(ParticleTable::lhcb_default())).unwrap();
+    let b0 = t.modes("B0");
+    assert_eq!(b0.len(), 2);
+    // Normalised: 0.6 / 0.8 and 0.2 / 0.8; raw kept.
+    assert!((b0[0].br - 0.75).abs() < 1e-15 && (b0[1].br - 0.25).abs() < 1e-15);
+    assert_eq!(b0[0].raw_br, 0.6);
+    assert_eq!((b0[1].source.file.as_ref(), b0[1].source.line), ("user.dec", 3));
+    // Everything else is the default table's, including anti-B0's own block.
+    assert_eq!(t.modes("B+").len(), DecayTable::lhcb_default().modes("B+").len());
+    assert_eq!(t.modes("anti-B0").len(), DecayTable::lhcb_default().modes("anti-B0").len());
+    assert_eq!(t.warnings().len(), 1, "the redefinition is reported");
+}
