@@ -33,30 +33,58 @@ impl Tok<'_> {
 fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(text.len() / 6);
     for (i, raw) in text.lines().enumerate() {
-        let line = match raw.find('#') {
+        let line_no = i as u32 + 1;
+        let line = match memchr_hash(raw) {
             Some(k) => &raw[..k],
             None => raw,
         };
+        if line.is_ascii() {
+            // Fast path (the shipped files are ASCII): byte offsets are columns.
+            let bytes = line.as_bytes();
+            let mut start: Option<usize> = None;
+            for (k, &b) in bytes.iter().enumerate() {
+                let sep = b.is_ascii_whitespace() || b == b';';
+                if sep {
+                    if let Some(s) = start.take() {
+                        out.push(Tok { text: &line[s..k], line: line_no, column: s as u32 + 1 });
+                    }
+                    if b == b';' {
+                        out.push(Tok { text: &line[k..k + 1], line: line_no, column: k as u32 + 1 });
+                    }
+                } else if start.is_none() {
+                    start = Some(k);
+                }
+            }
+            if let Some(s) = start {
+                out.push(Tok { text: &line[s..], line: line_no, column: s as u32 + 1 });
+            }
+            continue;
+        }
         let mut start: Option<(usize, u32)> = None;
         let mut column = 0u32;
         for (byte, ch) in line.char_indices() {
             column += 1;
             if ch.is_whitespace() || ch == ';' {
                 if let Some((s, c)) = start.take() {
-                    out.push(Tok { text: &line[s..byte], line: i as u32 + 1, column: c });
+                    out.push(Tok { text: &line[s..byte], line: line_no, column: c });
                 }
                 if ch == ';' {
-                    out.push(Tok { text: &line[byte..byte + 1], line: i as u32 + 1, column });
+                    out.push(Tok { text: &line[byte..byte + 1], line: line_no, column });
                 }
             } else if start.is_none() {
                 start = Some((byte, column));
             }
         }
         if let Some((s, c)) = start {
-            out.push(Tok { text: &line[s..], line: i as u32 + 1, column: c });
+            out.push(Tok { text: &line[s..], line: line_no, column: c });
         }
     }
     out
+}
+
+/// Byte offset of the first `#` (starts a comment).
+fn memchr_hash(s: &str) -> Option<usize> {
+    s.as_bytes().iter().position(|&b| b == b'#')
 }
 
 /// A finite number, or `None` (EvtGen reads numbers with `atof`; we are stricter and refuse
@@ -71,12 +99,25 @@ struct Parser<'a> {
     toks: Vec<Tok<'a>>,
     i: usize,
     models: FxHashSet<String>,
+    /// First bytes of the model names, checked before hashing (most daughters fail it).
+    model_first: [bool; 256],
     defines: FxHashMap<String, f64>,
     /// Line of the last token, for errors at end of file.
     last_line: u32,
 }
 
 impl<'a> Parser<'a> {
+    fn is_model(&self, s: &str) -> bool {
+        s.as_bytes().first().is_some_and(|&b| self.model_first[b as usize]) && self.models.contains(s)
+    }
+
+    fn add_model(&mut self, s: &str) {
+        if let Some(&b) = s.as_bytes().first() {
+            self.model_first[b as usize] = true;
+        }
+        self.models.insert(s.to_string());
+    }
+
     fn loc(&self, t: &Tok<'_>) -> Location {
         Location { file: self.file.clone(), line: t.line, column: t.column }
     }
@@ -200,7 +241,7 @@ impl<'a> Parser<'a> {
                             self.err(Some(&d), format!("decay line started at line {} has no model", t.line))
                         );
                     }
-                    m if self.models.contains(m) => break d,
+                    m if self.is_model(m) => break d,
                     _ if photos => {
                         return Err(
                             self.err(Some(&d), "expected a model name after `PHOTOS` (unknown model)")
@@ -253,11 +294,11 @@ impl<'a> Parser<'a> {
             "ModelAlias" => {
                 let name = self.expect_word("a model alias name", &kw)?;
                 let model = self.expect_word("a model name", &name)?;
-                if !self.models.contains(model.text) {
+                if !self.is_model(model.text) {
                     return Err(self.err(Some(&model), "unknown model"));
                 }
                 let params = self.params(&kw)?;
-                self.models.insert(name.text.to_string());
+                self.add_model(name.text);
                 Statement::ModelAlias { name: name.text.to_string(), model: model.text.to_string(), params }
             }
             "Decay" => Statement::Decay(self.decay_block(&kw)?),
@@ -373,10 +414,18 @@ pub fn parse_dec(text: &str, file: &str) -> Result<DecFile> {
 pub fn parse_dec_with(text: &str, file: &str, options: &ParseOptions) -> Result<DecFile> {
     let toks = tokenize(text);
     let last_line = toks.last().map_or(1, |t| t.line);
-    let mut models: FxHashSet<String> = KNOWN_MODELS.iter().map(|s| s.to_string()).collect();
-    models.extend(options.extra_models.iter().cloned());
-    let mut p =
-        Parser { file: Arc::from(file), toks, i: 0, models, defines: FxHashMap::default(), last_line };
+    let mut p = Parser {
+        file: Arc::from(file),
+        toks,
+        i: 0,
+        models: FxHashSet::default(),
+        model_first: [false; 256],
+        defines: FxHashMap::default(),
+        last_line,
+    };
+    for m in KNOWN_MODELS.iter().copied().chain(options.extra_models.iter().map(String::as_str)) {
+        p.add_model(m);
+    }
     let mut statements = Vec::new();
     let mut warnings = Vec::new();
     while let Some(kw) = p.next() {
