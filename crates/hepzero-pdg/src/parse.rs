@@ -497,6 +497,9 @@ mod tests {
         assert!(msg.contains("unknown Define"), "{msg}");
         let (_, _, tok, msg) = syntax_err("Decay B0\n0.5 K+ pi- PHSP;\n");
         assert!(tok.is_empty() && msg.contains("missing `Enddecay`"), "{msg}");
+        // Columns count characters, not bytes, on non-ASCII lines.
+        let (l, c, tok, _) = syntax_err("Define é 1.0\nDecay B0\n1.0 K+ pi- SVS é y;\nEnddecay\n");
+        assert_eq!((l, c, tok.as_str()), (3, 18, "y"));
         let (l, _, tok, _) = syntax_err("Bogus 1\n");
         assert_eq!((l, tok.as_str()), (1, "Bogus"));
     }
