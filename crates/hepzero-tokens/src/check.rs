@@ -126,6 +126,19 @@ impl Walk<'_> {
             return Err(Error::TooDeep { depth, max: self.g.config.max_depth, at });
         }
         check_vertex(vocab, d, self.spans, self.idx)?;
+        if !self.g.config.table_restricted {
+            let n = d.daughters.len();
+            if n < 2 || n > self.g.config.max_daughters {
+                return Err(Error::Invalid {
+                    what: format!(
+                        "the decay of {} has {n} daughters; the unrestricted grammar allows 2 to {}",
+                        vocab.name(d.parent),
+                        self.g.config.max_daughters
+                    ),
+                    at,
+                });
+            }
+        }
         if self.g.config.table_restricted {
             let ds: Vec<ParticleId> = d.daughters.iter().map(daughter_particle).collect();
             if vocab.mode_br(d.parent, &ds).is_none() {

@@ -71,9 +71,14 @@ pub struct GrammarConfig {
     pub max_missing: usize,
     /// At most this many decay levels (1 = a single vertex; default 3).
     pub max_depth: usize,
-    /// Every decay must be a mode of the decay table (default true). `false` (any
-    /// charge-conserving decay) is not supported yet: [`crate::Grammar::new`] refuses it.
+    /// Every decay must be a mode of the decay table (default true). With `false` any
+    /// charge-conserving decay into 2..=`max_daughters` particles of the vocabulary is allowed
+    /// (masses are not checked), so the search can propose modes the table lacks.
     pub table_restricted: bool,
+    /// Most daughters of one decay in the table-unrestricted grammar (default 4; unused when
+    /// table-restricted).
+    #[serde(default = "default_max_daughters")]
+    pub max_daughters: usize,
     /// Which parents a background may have.
     pub parents: ParentPolicy,
     /// Allowed mis-identifications.
@@ -86,10 +91,15 @@ impl Default for GrammarConfig {
             max_missing: 2,
             max_depth: 3,
             table_restricted: true,
+            max_daughters: default_max_daughters(),
             parents: ParentPolicy::SameFlavour,
             misid: MisIdRules::lhcb_default(),
         }
     }
+}
+
+fn default_max_daughters() -> usize {
+    4
 }
 
 /// The heaviest quark of a hadron's PDG id (1..6), 0 for non-hadrons, and whether it is a

@@ -195,6 +195,90 @@ pub struct Grammar {
 }
 
 type VMap = FxHashMap<Multiset, (OSet, bool, SmallVec<[(ParticleId, Multiset); 4]>)>;
+type UVMap = VMap;
+
+/// Key of an unrestricted-grammar vertex: daughters emitted so far and their total charge,
+/// written as a two-element pseudo-multiset so both grammars share the vertex machinery.
+fn u_key(n: usize, q: i32) -> Multiset {
+    let mut m = Multiset::new();
+    m.push(ParticleId(n as u16));
+    m.push(ParticleId((q + 1024).clamp(0, u16::MAX as i32) as u16));
+    m
+}
+
+fn start_key(
+    config: &GrammarConfig,
+    rep: &[ParticleId],
+    p: ParticleId,
+    d: usize,
+) -> (ParticleId, usize, Multiset) {
+    if config.table_restricted {
+        (p, d, Multiset::new())
+    } else {
+        (rep.get(p.0 as usize).copied().unwrap_or(p), d, u_key(0, 0))
+    }
+}
+
+/// The unrestricted grammar's vertices for a parent of charge `q_parent` at depth `d`: every
+/// (daughters emitted, their charge) with what the rest can produce; a decay is complete with 2 to
+/// `max_d` daughters and the parent's charge.
+fn build_unrestricted(
+    vocab: &Vocabulary,
+    space: &Space,
+    leaf_set: &[OSet],
+    reach: &[Vec<OSet>],
+    q_parent: i32,
+    d: usize,
+    max_d: usize,
+) -> UVMap {
+    // Daughter classes: particles with the same charge and the same contribution.
+    let contribs: Vec<OSet> = (0..vocab.particles().len())
+        .map(|i| contrib(vocab, leaf_set, reach, ParticleId(i as u16), d - 1))
+        .collect();
+    let mut classes: Vec<(i32, OSet)> = Vec::new();
+    for (p, c) in vocab.particles().iter().zip(&contribs) {
+        if !c.is_empty() && !classes.contains(&(p.charge3, *c)) {
+            classes.push((p.charge3, *c));
+        }
+    }
+    let qmax = vocab.particles().iter().map(|p| p.charge3.abs()).max().unwrap_or(0);
+    let span = qmax * max_d as i32;
+    let mut rest: FxHashMap<(usize, i32), OSet> = FxHashMap::default();
+    for nn in (0..=max_d).rev() {
+        for q in -span..=span {
+            if (q_parent - q).abs() > qmax * (max_d - nn) as i32 {
+                continue;
+            }
+            let mut r = OSet::EMPTY;
+            if nn >= 2 && q == q_parent {
+                r.insert(0);
+            }
+            if nn < max_d {
+                for (cq, c) in &classes {
+                    if let Some(next) = rest.get(&(nn + 1, q + cq)) {
+                        r.or_assign(&space.sum(c, next));
+                    }
+                }
+            }
+            if !r.is_empty() {
+                rest.insert((nn, q), r);
+            }
+        }
+    }
+    let mut map: UVMap = FxHashMap::default();
+    for (&(nn, q), r) in &rest {
+        let mut edges: SmallVec<[(ParticleId, Multiset); 4]> = SmallVec::new();
+        if nn < max_d {
+            for (i, (p, c)) in vocab.particles().iter().zip(&contribs).enumerate() {
+                if !c.is_empty() && rest.contains_key(&(nn + 1, q + p.charge3)) {
+                    edges.push((ParticleId(i as u16), u_key(nn + 1, q + p.charge3)));
+                }
+            }
+        }
+        map.insert(u_key(nn, q), (*r, nn >= 2 && q == q_parent, edges));
+    }
+    map
+}
 
 impl Grammar {
     /// Builds the grammar for a signal written in the syntax of [`crate::tree`], e.g.
@@ -208,11 +292,8 @@ impl Grammar {
     /// Builds the grammar for a signal tree (checked as in [`Grammar::new`]).
     pub fn from_signal(vocab: Arc<Vocabulary>, signal: Decay, config: GrammarConfig) -> Result<Grammar> {
         check::check_signal(&vocab, &signal, &crate::tree::Spans::default())?;
-        if !config.table_restricted {
-            return Err(Error::Config(
-                "the grammar automaton supports only table-restricted decays (table_restricted = true)"
-                    .into(),
-            ));
+        if !config.table_restricted && !(2..=8).contains(&config.max_daughters) {
+            return Err(Error::Config(format!("max_daughters {} outside 2..=8", config.max_daughters)));
         }
         if config.max_depth == 0 || config.max_depth > 8 {
             return Err(Error::Config(format!("max_depth {} outside 1..=8", config.max_depth)));
@@ -312,7 +393,46 @@ impl Grammar {
         // reach[d][p]: outcomes of p decaying with d levels available.
         let max_depth = config.max_depth;
         let mut reach: Vec<Vec<OSet>> = vec![vec![OSet::EMPTY; n]; max_depth + 1];
-        for d in 1..=max_depth {
+        // Unrestricted grammar: what depends on a parent is only its charge; one representative
+        // particle per charge stands for all (vertex keys use it), and its rest sets per depth.
+        let mut rep: Vec<ParticleId> = (0..n).map(|i| ParticleId(i as u16)).collect();
+        let mut unres: FxHashMap<(i32, usize), UVMap> = FxHashMap::default();
+        if !config.table_restricted {
+            let mut first: FxHashMap<i32, ParticleId> = FxHashMap::default();
+            for (i, p) in vocab.particles().iter().enumerate() {
+                let r = *first.entry(p.charge3).or_insert(ParticleId(i as u16));
+                if let Some(x) = rep.get_mut(i) {
+                    *x = r;
+                }
+            }
+            let mut charges: Vec<i32> = first.keys().copied().collect();
+            charges.sort();
+            for d in 1..=max_depth {
+                for q in &charges {
+                    let m =
+                        build_unrestricted(&vocab, &space, &leaf_set, &reach, *q, d, config.max_daughters);
+                    unres.insert((*q, d), m);
+                }
+                let level: Vec<OSet> = vocab
+                    .particles()
+                    .iter()
+                    .map(|p| {
+                        if p.stable {
+                            OSet::EMPTY
+                        } else {
+                            unres
+                                .get(&(p.charge3, d))
+                                .and_then(|m| m.get(&u_key(0, 0)))
+                                .map_or(OSet::EMPTY, |v| v.0)
+                        }
+                    })
+                    .collect();
+                if let Some(r) = reach.get_mut(d) {
+                    *r = level;
+                }
+            }
+        }
+        for d in (1..=max_depth).filter(|_| config.table_restricted) {
             let mut level = vec![OSet::EMPTY; n];
             for (i, modes) in usable.iter().enumerate() {
                 let mut acc = OSet::EMPTY;
@@ -380,7 +500,8 @@ impl Grammar {
             let p = ParticleId(i as u16);
             let top = reach.get(max_depth).and_then(|r| r.get(i)).copied().unwrap_or(OSet::EMPTY);
             if g.allowed_parent.get(i).copied().unwrap_or(false) && top.intersects(&g.space.target) {
-                let id = intern((p, max_depth, Multiset::new()), &mut ids, &mut verts, &mut queue);
+                let key = start_key(&g.config, &rep, p, max_depth);
+                let id = intern(key, &mut ids, &mut verts, &mut queue);
                 if let Some(r) = g.roots.get_mut(i) {
                     *r = id;
                 }
@@ -395,6 +516,9 @@ impl Grammar {
             let (p, d, e) = key;
             let vid = ids.get(&(p, d, e.clone())).copied().unwrap_or(NONE);
             let vmap = vmaps.entry((p, d)).or_insert_with(|| {
+                if !g.config.table_restricted {
+                    return unres.remove(&(vocab.charge3(p), d)).unwrap_or_default();
+                }
                 build_vmap(
                     &vocab,
                     &g.space,
@@ -436,7 +560,7 @@ impl Grammar {
                 let child = if q_open.is_empty() {
                     NONE
                 } else {
-                    intern((x, d - 1, Multiset::new()), &mut ids, &mut verts, &mut queue)
+                    intern(start_key(&g.config, &rep, x, d - 1), &mut ids, &mut verts, &mut queue)
                 };
                 built.push(Transition { particle: x, next, child, rest_next, q_leaf, q_open });
             }

@@ -50,8 +50,15 @@
 //!
 //! # Particle data
 //! [`Vocabulary::new`] takes any [`ParticleData`]; [`Vocabulary::from_pdg`] uses `hepzero-pdg`'s
-//! particle and decay tables ([`SimpleData`] builds toy tables). The table-unrestricted grammar
-//! (`table_restricted = false`) is not supported yet: [`Grammar::new`] refuses it.
+//! particle and decay tables ([`SimpleData`] builds toy tables).
+//!
+//! # Table-unrestricted grammar
+//! With `GrammarConfig { table_restricted: false, max_daughters, .. }` any charge-conserving decay
+//! into 2..=`max_daughters` vocabulary particles is allowed (masses are not checked), so a search
+//! can propose modes the table lacks; [`Grammar::final_states`] then reports such a vertex as
+//! `NotInTable` (it has no BR). The automaton keys its vertices by (parent charge, daughters so
+//! far, their charge), so it stays small, but each vertex offers every particle, so a mask is one
+//! pass over the whole vocabulary there (not benchmarked).
 
 mod canonical;
 mod check;
@@ -69,6 +76,6 @@ pub use error::{Error, Position, Result};
 pub use grammar::{BitMask, Grammar, State};
 pub use tree::{Decay, Node, Recon, Spans, format_decay, parse_decay};
 pub use vocab::{
-    ARROW, AS_ITSELF, AS_SPECIES, CLOSE, END, FIRST_PARTICLE, MISSING, ModeInfo, OPEN, PAD, Particle,
+    ARROW, AS_ITSELF, AS_SPECIES, CLOSE, END, FIRST_PARTICLE, MISSING, Mode, ModeInfo, OPEN, PAD, Particle,
     ParticleData, ParticleId, ParticleInfo, SEP, SimpleData, Species, TokenId, Vocabulary,
 };

@@ -115,3 +115,18 @@ fn exhaustive_enumeration_b0_kpipi0() {
     eprintln!("{n} distinct backgrounds in {:?}", t.elapsed());
     assert_eq!(n, B0_KPIPI0_D3_K2);
 }
+
+#[test]
+fn unrestricted_grammar_on_lhcb_table() {
+    let cfg =
+        GrammarConfig { table_restricted: false, max_daughters: 3, max_depth: 2, ..GrammarConfig::default() };
+    let g = Grammar::new(vocab(), "B0 -> K+ pi- pi0", cfg).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for _ in 0..50 {
+        let (_, d) = random_background(&g, &mut rng);
+        assert_eq!(g.parse_background(&g.format_background(&d)).unwrap(), d);
+    }
+    // Not in DECAY_LHCB.DEC, but charge-conserving: allowed here, refused by the default grammar.
+    assert!(g.parse_background("B+ -> K+ pi+{K+} pi0").is_err(), "K+ slot filled twice");
+    assert!(g.parse_background("B0 -> (K*+ -> K+ pi0) pi-").is_ok());
+}

@@ -16,6 +16,10 @@ fn grammars() -> Vec<hepzero_tokens::Grammar> {
         toy_grammar("B0 -> K+ pi0 pi-", GrammarConfig::default()),
         toy_grammar("B0 -> K+ pi-", GrammarConfig::default()),
         toy_grammar("B0 -> (K*0 -> K+ pi-) mu+ mu-", GrammarConfig::default()),
+        toy_grammar(
+            "B0 -> K+ pi- pi0",
+            GrammarConfig { table_restricted: false, max_daughters: 3, ..GrammarConfig::default() },
+        ),
     ]
 }
 
@@ -38,7 +42,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_valid_trees_round_trip(seed in any::<u64>(), which in 0usize..3) {
+    fn random_valid_trees_round_trip(seed in any::<u64>(), which in 0usize..4) {
         let g = &grammars()[which];
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (tokens, d) = random_background(g, &mut rng);
@@ -57,7 +61,7 @@ proptest! {
     }
 
     #[test]
-    fn mask_and_checker_agree(seed in any::<u64>(), which in 0usize..3) {
+    fn mask_and_checker_agree(seed in any::<u64>(), which in 0usize..4) {
         let g = &grammars()[which];
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (tokens, _) = random_background(g, &mut rng);

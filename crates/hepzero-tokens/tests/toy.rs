@@ -191,3 +191,26 @@ fn random_walks_complete_and_excluded_tokens_fail_the_parser() {
         assert_eq!(*tokens.last().unwrap(), END);
     }
 }
+
+#[test]
+fn unrestricted_grammar_counts_and_walks() {
+    let cfg = GrammarConfig {
+        table_restricted: false,
+        max_daughters: 3,
+        max_depth: 2,
+        max_missing: 1,
+        ..GrammarConfig::default()
+    };
+    let g = toy_grammar("B0 -> K+ pi-", cfg);
+    let n = enumerate_by_mask(&g).len() as u128;
+    assert!(n > 0);
+    assert_eq!(n, count_by_dp(&g));
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for _ in 0..50 {
+        let (_, d) = random_background(&g, &mut rng);
+        assert_eq!(g.parse_background(&g.format_background(&d)).unwrap(), d);
+    }
+    // A decay the table lacks is fine here, one with too many daughters is not.
+    assert!(g.parse_background("B0 -> K+ pi- pi0{miss}").is_ok());
+    assert!(g.parse_background("B0 -> K+ pi+{miss} pi-{miss} pi-").is_err());
+}

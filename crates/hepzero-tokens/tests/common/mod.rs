@@ -329,7 +329,7 @@ pub fn count_by_dp(g: &Grammar) -> u128 {
                 continue;
             }
             let mut total = vec![0u128; size];
-            for m in v.modes(p) {
+            for m in modes_for(g, p) {
                 let q: i32 = m.daughters.iter().map(|x| v.charge3(*x)).sum();
                 if q != v.charge3(p) || m.daughters.is_empty() {
                     continue;
@@ -384,4 +384,34 @@ pub fn count_by_dp(g: &Grammar) -> u128 {
         }
     }
     count
+}
+
+/// The decays the rules allow for `p`: the table's modes, or (unrestricted grammar) every multiset
+/// of 2..=max_daughters vocabulary particles (charge is checked by the caller).
+pub fn modes_for(g: &Grammar, p: ParticleId) -> Vec<hepzero_tokens::Mode> {
+    let v = g.vocab();
+    if g.config().table_restricted {
+        return v.modes(p).to_vec();
+    }
+    let n = v.particles().len() as u16;
+    let mut out = Vec::new();
+    fn rec(start: u16, n: u16, left: usize, cur: &mut Vec<ParticleId>, out: &mut Vec<Vec<ParticleId>>) {
+        if left == 0 {
+            out.push(cur.clone());
+            return;
+        }
+        for i in start..n {
+            cur.push(ParticleId(i));
+            rec(i, n, left - 1, cur, out);
+            cur.pop();
+        }
+    }
+    let mut all = Vec::new();
+    for size in 2..=g.config().max_daughters {
+        rec(0, n, size, &mut Vec::new(), &mut all);
+    }
+    for d in all {
+        out.push(hepzero_tokens::Mode { br: 1.0, daughters: d });
+    }
+    out
 }
