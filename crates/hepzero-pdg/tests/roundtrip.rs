@@ -178,3 +178,31 @@ proptest! {
         prop_assert_eq!(&back, &f, "{}", printed);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// What the cargo-fuzz target checks, on random edits of a slice of the real file: any edit
+    /// either errors or parses, round-trips, and builds a table without panicking.
+    #[test]
+    fn edited_real_file_never_panics(at in 0usize..20_000, cut in 0usize..40, insert in "[ -~\n]{0,12}") {
+        // The file up to the end of a complete block, so unedited it parses.
+        let cut_at = DECAY_LHCB_DEC[..30_000].rfind("\nEnddecay").map_or(0, |i| i + 9);
+        let base = &DECAY_LHCB_DEC[..cut_at];
+        let at = (0..=at).rev().find(|&i| base.is_char_boundary(i)).unwrap_or(0);
+        let end = (at + cut..base.len()).find(|&i| base.is_char_boundary(i)).unwrap_or(base.len());
+        let text = format!("{}{}{}", &base[..at], insert, &base[end..]);
+        prop_assert!(parse_dec(base, "base.dec").is_ok());
+        if let Ok(f) = parse_dec(&text, "edit.dec") {
+            let back = parse_dec(&print_dec(&f), "edit.dec").unwrap();
+            prop_assert_eq!(&back, &f);
+            let table = hepzero_pdg::DecayTable::build(
+                vec![f],
+                hepzero_pdg::TableRef::Static(hepzero_pdg::ParticleTable::lhcb_default()),
+            );
+            if let Ok(t) = table {
+                let _ = t.find_chains("B0", &["K+", "pi-"], 1, 1e-4);
+            }
+        }
+    }
+}
