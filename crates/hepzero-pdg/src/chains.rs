@@ -118,6 +118,8 @@ pub struct ChainFinder<'a> {
     max_extra: usize,
     max_len: usize,
     min_br: f64,
+    /// A requested particle never occurs in the table.
+    impossible: bool,
     /// Per name: its sub-chains sorted by (`foreign`, BR descending).
     memo: Vec<Option<Vec<Sub>>>,
     /// Per name: where each `foreign` value starts in its memo list (length `max_extra + 2`).
@@ -158,8 +160,19 @@ impl<'a> ChainFinder<'a> {
         let n = table.name_count();
         let mut target_count = vec![0u8; n];
         let mut target = Fs::new();
+        let mut impossible = false;
         for name in final_state {
-            let id = table.lookup(name).ok_or_else(|| Error::UnknownParticle(name.to_string()))?;
+            let Some(id) = table.lookup(name) else {
+                // A real stable particle that no mode of this table produces: no chain can end in
+                // it, which is an empty answer rather than an error.
+                match table.particle_table().find(name) {
+                    Some(p) if table.stability().is_stable(p.pdg_id) => {
+                        impossible = true;
+                        continue;
+                    }
+                    _ => return Err(Error::UnknownParticle(name.to_string())),
+                }
+            };
             if !table.is_stable_id(id) {
                 return Err(Error::InvalidQuery(format!(
                     "`{name}` is not stable for detector purposes, so it cannot be part of a final state"
@@ -177,6 +190,7 @@ impl<'a> ChainFinder<'a> {
             target_count,
             max_extra,
             min_br,
+            impossible,
             memo: vec![None; n],
             buckets: vec![SmallVec::new(); n],
             state: vec![State::Todo; n],
@@ -388,6 +402,9 @@ impl<'a> ChainFinder<'a> {
     /// Number of chains of `mother` that answer the query (no trees built).
     pub fn count(&mut self, mother: &str) -> Result<usize> {
         let id = self.table.lookup(mother).ok_or_else(|| Error::UnknownParticle(mother.to_string()))?;
+        if self.impossible {
+            return Ok(0);
+        }
         self.compute(id);
         Ok(self.memo[id as usize]
             .as_ref()
@@ -397,6 +414,9 @@ impl<'a> ChainFinder<'a> {
     /// All chains of `mother` that answer the query, highest BR first.
     pub fn chains(&mut self, mother: &str) -> Result<Vec<Chain>> {
         let id = self.table.lookup(mother).ok_or_else(|| Error::UnknownParticle(mother.to_string()))?;
+        if self.impossible {
+            return Ok(Vec::new());
+        }
         self.compute(id);
         let Some(list) = self.memo[id as usize].as_ref() else { return Ok(Vec::new()) };
         let mut out = Vec::new();

@@ -53,8 +53,11 @@ fn small_file_by_hand() {
     // A floor removes the small ones.
     let floor = t.find_chains("B0", &["K+", "pi-", "pi0"], 2, 0.1).unwrap();
     assert_eq!(brs(&floor), [0.5 * 0.6, 0.3]);
-    // Unstable particles cannot be requested.
+    // Unstable particles cannot be requested; unknown names are errors; a stable particle no mode
+    // produces gives no chains.
     assert!(t.find_chains("B0", &["K*0"], 0, 0.0).is_err());
+    assert!(t.find_chains("B0", &["K+", "pion"], 0, 0.0).is_err());
+    assert!(t.find_chains("B0", &["K+", "pi-", "mu-"], 1, 0.0).unwrap().is_empty());
 }
 
 #[test]
