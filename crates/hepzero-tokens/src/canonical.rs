@@ -328,3 +328,19 @@ fn decode_decay(vocab: &Vocabulary, tokens: &[TokenId], at: &mut usize, spans: &
     }
     Ok(Decay { parent, daughters })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_reference_values() {
+        // FNV-1a 64 offset basis (Fowler, Noll, Vo; IETF draft-eastlake-fnv) for empty input, and
+        // the published vector FNV1a64("a") = 0xaf63dc4c8601ec8c extended by one zero byte:
+        // token 0x0061 is the bytes 0x61 0x00.
+        assert_eq!(hash_tokens(&[]), 0xcbf2_9ce4_8422_2325);
+        let after_a: u64 = 0xaf63_dc4c_8601_ec8c;
+        let expected = after_a.wrapping_mul(0x0000_0100_0000_01b3); // XOR with 0 is a no-op
+        assert_eq!(hash_tokens(&[TokenId(0x61)]), expected);
+    }
+}

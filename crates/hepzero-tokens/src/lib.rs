@@ -48,6 +48,31 @@
 //! deterministic), [`Grammar::canonical_string`], [`Grammar::canonicalize`]: daughter order does not
 //! matter. [`Grammar::final_states`]: product BR, true and reconstructed final states.
 //!
+//! # Example
+//! ```
+//! use std::sync::Arc;
+//! use hepzero_tokens::{Grammar, GrammarConfig, Vocabulary};
+//!
+//! let vocab = Arc::new(Vocabulary::lhcb_default()?); // DECAY_LHCB.DEC via hepzero-pdg
+//! let g = Grammar::new(vocab, "B0 -> K+ pi0 pi-", GrammarConfig::default())?;
+//! let bg = g.parse_background("B+ -> (K*+ -> K+ pi0) pi+{miss} K-{pi-}")?;
+//! assert_eq!(g.format_background(&bg), "B+ -> (K*+ -> K+ pi0) pi+{miss} K-{pi-}");
+//! let same = g.parse_background("B+ -> K-{pi-} pi+{miss} (K*+ -> pi0 K+)")?;
+//! assert_eq!(g.canonical_hash(&bg), g.canonical_hash(&same));
+//! assert!(g.product_br(&bg)? > 0.0);
+//!
+//! // Token by token, as a search or a network would build it.
+//! let mut state = g.initial_state();
+//! for t in g.background_tokens(&bg) {
+//!     assert!(g.valid_next(&state).contains(t));
+//!     g.push(&mut state, t)?;
+//! }
+//! assert!(state.is_complete());
+//! // The slide's literal parent B0 violates charge.
+//! assert!(g.parse_background("B0 -> (K*+ -> K+ pi0) pi+{miss} K-{pi-}").is_err());
+//! # Ok::<(), hepzero_tokens::Error>(())
+//! ```
+//!
 //! # Particle data
 //! [`Vocabulary::new`] takes any [`ParticleData`]; [`Vocabulary::from_pdg`] uses `hepzero-pdg`'s
 //! particle and decay tables ([`SimpleData`] builds toy tables).
