@@ -453,6 +453,16 @@ impl FastSim {
                     Detection::Track => {
                         let p = t.p();
                         let ps = p * (1.0 + self.lut.eval(p) * ws.normal.sample(rng));
+                        if t.pz.abs() <= 1e-9 * p {
+                            // Slopes are undefined transverse to the beam (possible only without
+                            // the forward acceptance): smear the magnitude alone.
+                            let k = if p > 0.0 { ps / p } else { 1.0 };
+                            let v =
+                                FourMomentum::from_p3_mass(t.px * k, t.py * k, t.pz * k, l.hyp_mass2.sqrt());
+                            ws.reco[l.slot] = v;
+                            sum += v;
+                            continue;
+                        }
                         // RapidSim evaluates the slope resolution at the smeared momentum.
                         let st = det.slope_resolution(ps);
                         let tx = t.px / t.pz + st * ws.normal.sample(rng);

@@ -341,3 +341,25 @@ fn dalitz_observables_satisfy_the_mass_sum_rule() {
     assert!(sim(&tree, SimOptions::default()).with_observables(vec![obs("x", vec![2])]).is_err());
     assert!(sim(&tree, SimOptions::default()).with_observables(vec![obs("x", vec![7])]).is_err());
 }
+
+/// A 4-pi detector with smearing and the B0 at rest: backward and transverse tracks are smeared
+/// too (slopes along -z keep their sign), every candidate is finite and the peak stays at m(B0).
+#[test]
+fn four_pi_smearing_at_rest_is_well_defined() {
+    let tree = b0(vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-")]);
+    let options = SimOptions {
+        production: ProductionConfig {
+            source: hepzero_fastsim::SpectrumSource::AtRest,
+            ..ProductionConfig::default()
+        },
+        detector: DetectorConfig { acceptance: None, ..DetectorConfig::default() },
+        ..SimOptions::default()
+    };
+    let s = sim(&tree, options).sample(20_000, 4).unwrap();
+    assert_eq!(s.accepted, 20_000);
+    assert!(s.masses.iter().all(|m| m.is_finite()));
+    let sm = s.summary().unwrap();
+    assert!((sm.peak - mass("B0")).abs() < 0.002, "{sm:?}");
+    // p* = 2.6 GeV: sigma_p/p about 0.5% on each track, so sigma_m of order 10-20 MeV.
+    assert!(sm.peak_sigma > 0.005 && sm.peak_sigma < 0.03, "{sm:?}");
+}
