@@ -88,3 +88,46 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Arbitrary text made of the syntax's pieces never panics the parsers, and whatever parses
+    /// prints back to itself (up to spacing) and runs through the automaton.
+    #[test]
+    fn arbitrary_text_never_panics(pieces in proptest::collection::vec(
+        prop_oneof![
+            Just("B0"), Just("B+"), Just("K*+"), Just("K+"), Just("K-"), Just("pi+"), Just("pi-"),
+            Just("pi0"), Just("->"), Just("("), Just(")"), Just("{"), Just("}"), Just("miss"),
+            Just(" "), Just("rho0"), Just("D0"), Just("x("), Just("K*0)"),
+        ],
+        0..24,
+    )) {
+        let g = &grammars()[0];
+        let text: String = pieces.concat();
+        let _ = hepzero_tokens::parse_decay(g.vocab(), &text, false);
+        if let Ok(d) = g.parse_background(&text) {
+            let printed = g.format_background(&d);
+            prop_assert_eq!(g.parse_background(&printed).unwrap(), d.clone());
+            prop_assert!(g.run(&g.background_tokens(&d)).unwrap().is_complete());
+        }
+    }
+
+    /// Arbitrary token ids never panic the decoder or the automaton.
+    #[test]
+    fn arbitrary_tokens_never_panic(ids in proptest::collection::vec(0u16..40, 0..30)) {
+        let g = &grammars()[0];
+        let tokens: Vec<TokenId> = ids.into_iter().map(TokenId).collect();
+        let decoded = g.decode_background(&tokens);
+        let mut s = g.initial_state();
+        let mut accepted = true;
+        for t in &tokens {
+            if g.push(&mut s, *t).is_err() {
+                accepted = false;
+                break;
+            }
+        }
+        // The automaton and the checker agree on complete sequences.
+        prop_assert_eq!(accepted && s.is_complete(), decoded.is_ok());
+    }
+}
