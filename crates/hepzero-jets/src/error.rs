@@ -23,13 +23,12 @@ pub enum Error {
     #[error("empty event: no particles to cluster")]
     EmptyEvent,
     /// An error attached to one event of a sample.
-    #[error("event {event}: {source}")]
+    #[error("event {event}: {error}")]
     Event {
-        /// Index of the event in its file (0-based).
+        /// The event number (HepMC's, or the 0-based index in a fixture file or slice).
         event: usize,
-        /// The underlying error.
-        #[source]
-        source: Box<Error>,
+        /// The underlying error (its text is part of this one's, so it is not a separate `source`).
+        error: Box<Error>,
     },
     /// A jet radius or other parameter out of its domain.
     #[error("invalid parameter {name} = {value}: {reason}")]
@@ -55,13 +54,12 @@ pub enum Error {
         message: String,
     },
     /// An I/O error on a named file.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Io {
         /// The file.
         file: String,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying error (part of this one's text).
+        error: std::io::Error,
     },
     /// Evaluation helpers given no usable values.
     #[error("empty distribution: {0}")]
@@ -74,7 +72,7 @@ impl Error {
     pub fn in_event(self, event: usize) -> Error {
         match self {
             e @ Error::Event { .. } => e,
-            e => Error::Event { event, source: Box::new(e) },
+            e => Error::Event { event, error: Box::new(e) },
         }
     }
 }

@@ -46,7 +46,7 @@ const MAGIC: &[u8; 4] = b"HZJ1";
 /// I/O errors, parse errors with line numbers, and invalid particles or empty events named by event.
 pub fn read_events(path: &Path) -> Result<Vec<Event>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { file: name.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|error| Error::Io { file: name.clone(), error })?;
     if bytes.starts_with(MAGIC) {
         parse_hzj(&bytes, &name)
     } else {
@@ -180,7 +180,7 @@ pub fn encode_hzj(events: &[Event]) -> Result<Vec<u8>> {
 /// I/O errors naming the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.display().to_string();
-    let io = |source| Error::Io { file: name.clone(), source };
+    let io = |error| Error::Io { file: name.clone(), error };
     let file_name =
         path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
