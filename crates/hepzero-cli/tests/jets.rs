@@ -31,7 +31,9 @@ fn cluster_json_lists_jets_by_decreasing_pt() {
         for j in jets {
             let phi = j["phi"].as_f64().unwrap();
             assert!((0.0..std::f64::consts::TAU).contains(&phi));
-            assert!(j["rap"].is_f64() && j["m"].is_f64() && !j["constituents"].as_array().unwrap().is_empty());
+            assert!(
+                j["rap"].is_f64() && j["m"].is_f64() && !j["constituents"].as_array().unwrap().is_empty()
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Times C/A clustering of a fixture sample with a fixed amount of work (for profilers):
-//! `cargo run --release -p hepzero-jets --example cluster_timing -- qcd 1.0 auto 20`.
+//! `cargo run --release -p hepzero-jets --example cluster_timing -- qcd 1.0 auto 20 [KEEP]`
+//! (KEEP > 0: only the first KEEP particles of each event).
 
 use hepzero_jets::{Algorithm, JetDefinition, Strategy, cluster_with, read_events};
 use std::path::PathBuf;
@@ -14,9 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => Strategy::Auto,
     };
     let repeat: usize = args.get(4).map_or(Ok(20), |s| s.parse())?;
+    let keep: usize = args.get(5).map_or(Ok(0), |s| s.parse())?;
     let path =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/jets").join(format!("{sample}.hzj"));
-    let events = read_events(&path)?;
+    let mut events = read_events(&path)?;
+    if keep > 0 {
+        events.iter_mut().for_each(|e| e.particles.truncate(keep));
+    }
     let def = JetDefinition::new(Algorithm::CambridgeAachen, r);
     let start = std::time::Instant::now();
     let mut jets = 0;
