@@ -752,6 +752,23 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn strategies_agree_on_random_events(n in 1usize..120, seed in 0u64..1000, r in 0.1..2.5f64, alg in 0usize..3) {
+            let ps = random_event(n, seed);
+            let alg = [Algorithm::Kt, Algorithm::CambridgeAachen, Algorithm::AntiKt][alg];
+            let def = JetDefinition::new(alg, r);
+            let plain = cluster_with(&ps, def, Strategy::Plain).unwrap().inclusive_jets(0.0);
+            let tiled = cluster_with(&ps, def, Strategy::Tiled).unwrap().inclusive_jets(0.0);
+            proptest::prop_assert_eq!(plain.len(), tiled.len());
+            for (a, b) in plain.iter().zip(&tiled) {
+                proptest::prop_assert_eq!(&a.constituents, &b.constituents);
+                proptest::prop_assert_eq!(a.pt.to_bits(), b.pt.to_bits());
+            }
+        }
+    }
+
     #[test]
     fn history_is_a_binary_tree_with_momentum_conservation() {
         let ps = random_event(60, 9);
