@@ -52,6 +52,18 @@ pub const LHA_Q2: f64 = 1e4;
 /// The x values of the benchmark tables.
 pub const LHA_X: [f64; 11] = [1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.3, 0.5, 0.7, 0.9];
 
+/// A 50-node grid (interpolation degree 4) that contains the 11 benchmark x values: 30 nodes
+/// 10^(-7 + 0.2 i) and 20 linear nodes 0.1, 0.15, ..., 0.95, 0.975, 1. Used by the benches and the
+/// EKO comparison (`bench/eko_operator.py`).
+pub fn lha_benchmark_grid() -> crate::Result<crate::XGrid> {
+    let mut x: Vec<f64> = (0..30).map(|i| 10f64.powf(-7.0 + 0.2 * f64::from(i))).collect();
+    x.extend((0..18).map(|j| 0.1 + 0.05 * f64::from(j)));
+    x.push(0.975);
+    x.push(1.0);
+    x.sort_by(f64::total_cmp);
+    crate::XGrid::new(x, 4)
+}
+
 fn assemble<T: Copy + std::ops::Add<Output = T> + std::ops::Mul<f64, Output = T>>(
     uv: T,
     dv: T,
