@@ -40,37 +40,58 @@ pub(crate) fn mellin_weights(
         }
     }
     let width = rows * NFL;
+    // F_j depends on x and y_m only through t = ln(y_m/x); on logarithmic grids many pairs share t,
+    // so each distinct t (to 1e-12) is inverted once.
+    let key = |t: f64| (t * 1e12).round() as i64;
+    let mut ts: Vec<(i64, f64)> = Vec::new();
+    for &x in xs {
+        for (m, ym) in nodes.iter().enumerate() {
+            let t = (ym / x).ln();
+            if t > 1e-12 && !jumps[m].is_empty() {
+                ts.push((key(t), t));
+            }
+        }
+    }
+    ts.sort_by_key(|e| e.0);
+    ts.dedup_by_key(|e| e.0);
+    let fs: Vec<Vec<[f64; MAX_DEGREE + 1]>> = ts
+        .par_iter()
+        .map(|&(_, t)| {
+            let mut fj = vec![[0.0f64; MAX_DEGREE + 1]; width];
+            for nd in talbot.nodes(t) {
+                let kv = kernel(nd.n);
+                let inv_n = 1.0 / nd.n;
+                let mut pw = nd.weight * inv_n;
+                let mut powers = [C64::new(0.0, 0.0); MAX_DEGREE + 1];
+                for p in powers.iter_mut().take(d + 1) {
+                    *p = pw;
+                    pw *= inv_n;
+                }
+                for (e, f) in kv.iter().zip(fj.iter_mut()) {
+                    if *e == C64::new(0.0, 0.0) {
+                        continue;
+                    }
+                    for j in 0..=d {
+                        f[j] += (powers[j] * e).re;
+                    }
+                }
+            }
+            fj
+        })
+        .collect();
     Ok(xs
         .par_iter()
         .map(|&x| {
             let mut w = vec![0.0; width * nk];
-            let mut fj = vec![[0.0f64; MAX_DEGREE + 1]; width];
             for (m, ym) in nodes.iter().enumerate() {
                 let t = (ym / x).ln();
                 if t <= 1e-12 || jumps[m].is_empty() {
                     continue;
                 }
-                for v in fj.iter_mut() {
-                    *v = [0.0; MAX_DEGREE + 1];
-                }
-                for nd in talbot.nodes(t) {
-                    let kv = kernel(nd.n);
-                    let inv_n = 1.0 / nd.n;
-                    let mut pw = nd.weight * inv_n;
-                    let mut powers = [C64::new(0.0, 0.0); MAX_DEGREE + 1];
-                    for p in powers.iter_mut().take(d + 1) {
-                        *p = pw;
-                        pw *= inv_n;
-                    }
-                    for (e, f) in kv.iter().zip(fj.iter_mut()) {
-                        if *e == C64::new(0.0, 0.0) {
-                            continue;
-                        }
-                        for j in 0..=d {
-                            f[j] += (powers[j] * e).re;
-                        }
-                    }
-                }
+                let Ok(idx) = ts.binary_search_by_key(&key(t), |e| e.0) else {
+                    continue;
+                };
+                let fj = &fs[idx];
                 for (k, jump) in &jumps[m] {
                     for (rb, f) in fj.iter().enumerate() {
                         let mut acc = 0.0;
