@@ -1,0 +1,127 @@
+//! Pure MCTS on the background task: thread independence, agreement with the exhaustive oracle, and
+//! a background LHCb B -> h h' analyses model (PRD 98 (2018) 032004) found with a small budget.
+
+use hepzero_finder::mcts::{BackgroundEnv, default_search};
+use hepzero_finder::{MctsConfig, OracleConfig, enumerate_backgrounds, run_mcts};
+use hepzero_mcts::Environment;
+use hepzero_pdg::{DecayTable, ParticleTable};
+use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
+use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+fn model(signal: &str, threshold: f64) -> RewardModel {
+    static V: OnceLock<Arc<Vocabulary>> = OnceLock::new();
+    let vocab = V.get_or_init(|| Arc::new(Vocabulary::lhcb_default().unwrap())).clone();
+    let particles = ParticleTable::lhcb_default();
+    let production = Production::lhcb_default();
+    let misid = MisIdMatrix::lhcb_default();
+    let mut parents = Vec::new();
+    for name in production.hadrons() {
+        parents.push(name.to_string());
+        let p = particles.find(name).unwrap();
+        parents.push(particles.antiparticle(p).evtgen_name.clone());
+    }
+    let config = GrammarConfig {
+        parents: ParentPolicy::List(parents),
+        misid: misid.rules(1e-3),
+        ..Default::default()
+    };
+    let grammar = Arc::new(Grammar::new(vocab, signal, config).unwrap());
+    // Few events: the suite runs in debug.
+    let reward = RewardConfig {
+        threshold,
+        signal_events: 20_000,
+        streaming: hepzero_fastsim::StreamingConfig {
+            max_events: 8192,
+            min_events: 4096,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    RewardModel::new(grammar, particles, production, misid, reward).unwrap()
+}
+
+fn small(sequences: u64, simulations: u64) -> MctsConfig {
+    MctsConfig { sequences, simulations, seed: 7, search: default_search(), ..MctsConfig::default() }
+}
+
+#[test]
+fn one_and_two_threads_give_the_same_ranking() {
+    let m = model("B0 -> K+ pi-", 1e-3);
+    // Several episodes per round (300 simulations per move), so rounds really run in parallel.
+    let config = small(3000, 300);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| run_mcts(&m, &config, &|_, _| {})).unwrap()
+    };
+    let one = run(1);
+    let two = run(2);
+    assert_eq!(one.method, "mcts");
+    assert!(!one.backgrounds.is_empty());
+    assert_eq!(one.backgrounds, two.backgrounds);
+    assert_eq!(one.candidates, two.candidates);
+    assert_eq!(one.evaluations, two.evaluations);
+}
+
+#[test]
+fn every_background_found_is_valid_and_among_the_oracles_candidates() {
+    let m = model("B0 -> K+ pi-", 1e-3);
+    // The oracle's enumeration (BR floor 1e-9), in canonical form: scoring it all is too slow for a
+    // debug test, and the reward of a background does not depend on who found it.
+    let candidates =
+        enumerate_backgrounds(m.grammar(), DecayTable::lhcb_default(), &OracleConfig::default()).unwrap();
+    let oracle: BTreeSet<String> =
+        candidates.iter().map(|d| m.grammar().canonical_string(d).unwrap()).collect();
+    let mcts = run_mcts(&m, &small(4000, 100_000), &|_, _| {}).unwrap();
+    for b in &mcts.backgrounds {
+        m.grammar().parse_background(&b.background).unwrap();
+        assert!(b.reward >= mcts.threshold && b.is_exact());
+        assert!(oracle.contains(&b.background), "{} not among the oracle's candidates", b.background);
+    }
+    // Already with 4,000 sequences the search reaches a background LHCb B -> h h' analyses model:
+    // Lambda_b0 -> p K- (or its conjugate) with the (anti)proton taken for a pion or a kaon.
+    let names: BTreeSet<&str> = mcts.backgrounds.iter().map(|b| b.background.as_str()).collect();
+    assert!(
+        names.iter().any(|b| b.contains("Lambda_b0 -> ") && (b.contains("p-{pi-}") || b.contains("p+{K+}"))),
+        "{names:#?}"
+    );
+}
+
+#[test]
+fn two_daughter_orders_of_one_background_share_a_transposition_key() {
+    let m = model("B0 -> K+ pi-", 1e-3);
+    let env = BackgroundEnv::new(&m);
+    let g = m.grammar();
+    let play = |text: &str| {
+        let d = g.parse_background(text).unwrap();
+        let mut s = env.initial_state();
+        for t in g.background_tokens(&d) {
+            let mut mask = hepzero_mcts::ActionMask::new(env.num_actions());
+            env.legal_actions(&s, &mut mask);
+            assert!(mask.contains(u32::from(t.0)), "{text}: token {} not legal", g.vocab().token_name(t));
+            env.apply(&mut s, u32::from(t.0));
+        }
+        assert!(env.is_terminal(&s));
+        s
+    };
+    let a = play("B0 -> pi+{K+} pi-");
+    let b = play("B0 -> pi- pi+{K+}");
+    assert_ne!(a.tokens(), b.tokens());
+    assert_eq!(env.transposition_key(&a), env.transposition_key(&b));
+    assert!(env.transposition_key(&a).is_some());
+    assert_eq!(env.terminal_reward(&a), env.terminal_reward(&b));
+    // Scored once, though reached twice.
+    assert_eq!(env.evaluations(), 1);
+    // A prefix has no key.
+    assert_eq!(env.transposition_key(&env.initial_state()), None);
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    let m = model("B0 -> K+ pi-", 1e-3);
+    assert!(run_mcts(&m, &small(0, 10), &|_, _| {}).is_err());
+    let mut c = small(10, 10);
+    c.temperature = f64::NAN;
+    assert!(run_mcts(&m, &c, &|_, _| {}).is_err());
+}
