@@ -5,7 +5,9 @@ use super::{Globals, print_json};
 use crate::error::input_error;
 use anyhow::Context;
 use hepzero_evolution::toy::{LHA_X, lha_toy_mellin, lha_toy_x};
-use hepzero_evolution::{FkRuncard, FkTable, LhaCombinations, Order, Theory, evolve_analytic, sample_on_grid};
+use hepzero_evolution::{
+    FkRuncard, FkTable, LhaCombinations, Order, Theory, evolve_analytic, sample_on_grid,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -75,8 +77,10 @@ pub fn run(args: &EvolveArgs, globals: &Globals) -> anyhow::Result<()> {
         return Err(input_error(anyhow::anyhow!("--q2 {} must be >= Q0^2 = {} GeV^2", args.q2, theory.q0_2)));
     }
     let alpha_s = theory.coupling().and_then(|c| c.alpha_s(args.q2)).map_err(input_error)?;
-    let pdfs = evolve_analytic(&theory, args.q2, &LHA_X, 1.1, &lha_toy_mellin, &lha_toy_x).map_err(input_error)?;
-    let combos: Vec<LhaCombinations> = LHA_X.iter().zip(&pdfs).map(|(x, f)| LhaCombinations::from_flavours(*x, f)).collect();
+    let pdfs =
+        evolve_analytic(&theory, args.q2, &LHA_X, 1.1, &lha_toy_mellin, &lha_toy_x).map_err(input_error)?;
+    let combos: Vec<LhaCombinations> =
+        LHA_X.iter().zip(&pdfs).map(|(x, f)| LhaCombinations::from_flavours(*x, f)).collect();
     let col = |f: fn(&LhaCombinations) -> f64| combos.iter().map(f).collect::<Vec<_>>();
     let report = EvolveReport {
         order: if order == Order::Lo { "lo" } else { "nlo" },
@@ -167,7 +171,13 @@ pub fn run_fk(args: &FkArgs, globals: &Globals) -> anyhow::Result<()> {
     if globals.json {
         return print_json(&report);
     }
-    println!("wrote {} (HZFK v{}, {} points, {} grid nodes)", report.output.display(), report.format_version, report.points, report.grid_nodes);
+    println!(
+        "wrote {} (HZFK v{}, {} points, {} grid nodes)",
+        report.output.display(),
+        report.format_version,
+        report.points,
+        report.grid_nodes
+    );
     if !globals.quiet {
         for (p, v) in card.points.iter().zip(&report.lha_toy_predictions) {
             println!("  {:?} x={:<10e} Q2={:<10e} LH toy: {v:.6e}", p.observable, p.x, p.q2);
