@@ -8,7 +8,9 @@ use super::{Globals, print_json};
 use crate::error::input_error;
 use crate::plot;
 use anyhow::Context;
-use hepzero_fastsim::{ChainTree, DecayChain, DetectorConfig, FastSim, ProductionConfig, Reco, SimOptions, SpectrumSource};
+use hepzero_fastsim::{
+    ChainTree, DecayChain, DetectorConfig, FastSim, ProductionConfig, Reco, SimOptions, SpectrumSource,
+};
 use hepzero_tokens::{Decay, Node, Recon, Vocabulary, parse_decay};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -144,7 +146,11 @@ pub fn run(args: &SimulateArgs, globals: &Globals) -> anyhow::Result<()> {
     println!("acceptance         {:.4} +- {:.4}", report.acceptance, report.acceptance_error);
     println!("mass mean          {:.4} GeV", report.mass_mean);
     println!("mass width (rms)   {:.1} MeV", 1e3 * report.mass_sigma);
-    println!("mass peak (median) {:.4} GeV, core width {:.1} MeV", report.mass_peak, 1e3 * report.mass_core_sigma);
+    println!(
+        "mass peak (median) {:.4} GeV, core width {:.1} MeV",
+        report.mass_peak,
+        1e3 * report.mass_core_sigma
+    );
     println!("speed              {:.3e} events/s", report.events_per_second);
     if let Some(path) = &args.plot {
         let (png, svg) = plot::both_formats(path);
