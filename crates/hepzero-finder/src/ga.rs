@@ -680,3 +680,35 @@ pub fn run_ga(
     };
     Ok((ranking, result.history))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hepzero_tokens::{GrammarConfig, Vocabulary};
+    use rand::SeedableRng;
+    use std::sync::Arc;
+
+    #[test]
+    fn replaying_an_unedited_template_gives_the_same_background() {
+        let vocab = Arc::new(Vocabulary::lhcb_default().unwrap());
+        let g = Grammar::new(vocab, "B0 -> K+ pi- pi0", GrammarConfig::default()).unwrap();
+        let p = BackgroundProblem::new(&g);
+        let mut rng = GaRng::seed_from_u64(1);
+        for text in [
+            "B0 -> (K*+ -> K+ pi0) pi-",
+            "B0 -> (K*0 -> K+ pi-) pi0",
+            "B+ -> (K*+ -> K+ pi0) pi+{miss} K-{pi-}",
+        ] {
+            let d = g.parse_background(text).unwrap();
+            let again = p.replay(&p.items(&d, Edit::None), true, &mut rng).unwrap();
+            assert_eq!(g.format_background(&again), g.format_background(&d));
+        }
+        // Every edit of a sub-decay leaves the rest of the template in place where it can.
+        let d = g.parse_background("B0 -> (K*+ -> K+ pi0) pi-").unwrap();
+        for _ in 0..50 {
+            let e = p.replay(&p.items(&d, Edit::SubMode(0)), false, &mut rng).unwrap();
+            g.check_background(&e).unwrap();
+            assert!(g.format_background(&e).starts_with("B0 -> (K*+ -> "), "{}", g.format_background(&e));
+        }
+    }
+}
