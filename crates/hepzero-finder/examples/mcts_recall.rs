@@ -1,7 +1,8 @@
 //! Recall of pure MCTS against the exhaustive oracle on one signal, at the seed's budget.
 //!
-//! `cargo run --release -p hepzero-finder --example mcts_recall -- "B0 -> K+ pi-" [sequences]
-//!  [log|ranked] [simulations per move] [seed]`
+//! `cargo run --release -p hepzero-finder --example mcts_recall -- "B0 -> K+ pi-" [sequences] [seed]
+//!  [normalisation:simulations-per-move[:c_puct[:seed]] ...]` (normalisation `log` or `ranked`), e.g.
+//! `... 100000 0 log:100000 ranked:100000 log:1000 ranked:1000`: the oracle runs once, then each search.
 //!
 //! The model is the one of `tests/physics.rs` (parents: the hadrons with a measured production
 //! fraction and their conjugates; mis-ID pairs above 1e-3) with the reward's default settings
@@ -22,9 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let signal = args.get(1).map_or("B0 -> K+ pi-", String::as_str);
     let sequences: u64 = args.get(2).map_or(Ok(100_000), |s| s.parse())?;
-    let norm = args.get(3).map_or("log", String::as_str);
-    let simulations: u64 = args.get(4).map_or(Ok(100_000), |s| s.parse())?;
-    let seed: u64 = args.get(5).map_or(Ok(0), |s| s.parse())?;
+    let seed: u64 = args.get(3).map_or(Ok(0), |s| s.parse())?;
+    let specs: Vec<String> = if args.len() > 4 { args[4..].to_vec() } else { vec!["log:100000".into()] };
 
     let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
@@ -57,46 +57,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let oracle: Vec<Breakdown> =
         scored.into_iter().flatten().filter(|b| b.is_exact() && b.reward >= threshold).collect();
     let oracle_seconds = t0.elapsed().as_secs_f64();
-    let normalisation = match norm {
-        "ranked" => Normalisation::Ranked { alpha: 0.75, window: 256 },
-        _ => Normalisation::LogMinMax { floor: 1e-12 },
-    };
-    let config = MctsConfig {
-        sequences,
-        simulations,
-        seed,
-        search: hepzero_mcts::SearchConfig { normalisation, ..default_search() },
-        ..MctsConfig::default()
-    };
-    eprintln!("mcts ...");
-    let (mcts, stats) = run_mcts_with_stats(&model, &config, &|done, total| eprintln!("  {done}/{total}"))?;
-
     let want: BTreeSet<&str> = oracle.iter().map(|b| b.background.as_str()).collect();
-    let got: BTreeSet<&str> = mcts.backgrounds.iter().map(|b| b.background.as_str()).collect();
-    let hit = want.intersection(&got).count();
-    let extra = got.difference(&want).count();
     println!("signal: {signal}");
     println!(
-        "oracle: {} candidates ({oracle_refused} refused by the reward), {} above threshold {threshold}, {oracle_seconds:.1} s",
+        "oracle: {} candidates ({oracle_refused} refused by the reward), {} above threshold {threshold}, \
+         {oracle_seconds:.1} s",
         candidates.len(),
         want.len(),
     );
-    println!(
-        "mcts ({norm}, {sequences} sequences, {simulations} simulations/move, seed {seed}): {} distinct backgrounds, \
-         {} above threshold, recall {hit}/{} = {:.3}, {extra} not in the oracle's list, {:.1} s",
-        mcts.candidates,
-        got.len(),
-        want.len(),
-        hit as f64 / want.len().max(1) as f64,
-        mcts.seconds
-    );
-    println!(
-        "  {} episodes, {} sequences, {} backgrounds simulated, {} refused by the reward ({:?})",
-        stats.episodes, stats.sequences, mcts.simulated, stats.refused, stats.first_refusal
-    );
-    let top_missed: Vec<_> = oracle.iter().filter(|b| !got.contains(b.background.as_str())).take(5).collect();
-    for b in top_missed {
-        println!("  missed: {} (reward {:.3e})", b.background, b.reward);
+    for spec in &specs {
+        // spec = normalisation:simulations-per-move[:c_puct[:seed]]
+        let mut parts = spec.split(':');
+        let norm = parts.next().unwrap_or("log");
+        let simulations: u64 = parts.next().map_or(Ok(100_000), str::parse)?;
+        let c_puct: f32 = parts.next().map_or(Ok(default_search().c_puct), str::parse)?;
+        let seed: u64 = parts.next().map_or(Ok(seed), str::parse)?;
+        let normalisation = match norm {
+            "ranked" => Normalisation::Ranked { alpha: 0.75, window: 256 },
+            _ => Normalisation::LogMinMax { floor: 1e-12 },
+        };
+        let config = MctsConfig {
+            sequences,
+            simulations,
+            seed,
+            search: hepzero_mcts::SearchConfig { normalisation, c_puct, ..default_search() },
+            ..MctsConfig::default()
+        };
+        let (mcts, stats) = run_mcts_with_stats(&model, &config, &|_, _| {})?;
+        let got: BTreeSet<&str> = mcts.backgrounds.iter().map(|b| b.background.as_str()).collect();
+        let hit = want.intersection(&got).count();
+        let extra = got.difference(&want).count();
+        println!(
+            "mcts {norm} sims/move {simulations} c_puct {c_puct} seed {seed}: {} distinct, {} above threshold, \
+             recall {hit}/{} = {:.3}, {extra} not in the oracle's list, {} episodes, {} refused, {:.1} s",
+            mcts.candidates,
+            got.len(),
+            want.len(),
+            hit as f64 / want.len().max(1) as f64,
+            stats.episodes,
+            stats.refused,
+            mcts.seconds
+        );
     }
     Ok(())
 }
