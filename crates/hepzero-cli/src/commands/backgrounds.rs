@@ -1,0 +1,197 @@
+//! `hepzero backgrounds SIGNAL`: the decays that can fake a signal, ranked by the physics reward.
+
+use super::{Globals, print_json};
+use crate::error::input_error;
+use crate::plot::{self, Histogram};
+use crate::progress;
+use anyhow::{Context, Result};
+use hepzero_finder::{OracleConfig, Ranking, run_oracle};
+use hepzero_pdg::{DecayTable, ParticleTable};
+use hepzero_reward::{MisIdMatrix, Production, RangeChoice, RewardConfig, RewardModel};
+use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Search methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Exhaustive enumeration of every background the grammar allows (the ground truth).
+    Oracle,
+}
+
+/// Arguments of `hepzero backgrounds`.
+#[derive(clap::Args, Debug)]
+pub struct BackgroundsArgs {
+    /// The signal decay, e.g. "B0 -> K+ pi- pi0" or "B0 -> (K*0 -> K+ pi-) mu+ mu-" (EvtGen names).
+    pub signal: String,
+    /// Search method.
+    #[arg(long, value_enum, default_value = "oracle")]
+    pub method: Method,
+    /// Show the best N backgrounds (all of them with --json).
+    #[arg(long, default_value_t = 25)]
+    pub top: usize,
+    /// Report backgrounds whose reward is at least this.
+    #[arg(long, default_value_t = 1e-3)]
+    pub threshold: f64,
+    /// Mass range of the overlap factor: fit (m_S +- 500 MeV), window (+- 3 sigma) or LO:HI in GeV.
+    #[arg(long, default_value = "fit")]
+    pub range: String,
+    /// At most this many particles of a background may be missing (not reconstructed).
+    #[arg(long, default_value_t = 2)]
+    pub max_missing: usize,
+    /// At most this many decay levels in a background.
+    #[arg(long, default_value_t = 3)]
+    pub max_depth: usize,
+    /// Product branching-fraction floor of a background chain.
+    #[arg(long, default_value_t = 1e-9)]
+    pub br_floor: f64,
+    /// A user decay file (EvtGen .DEC) replacing the embedded DECAY_LHCB.DEC.
+    #[arg(long)]
+    pub decay_file: Option<PathBuf>,
+    /// A production-fraction table (TOML) replacing the embedded LHCb one.
+    #[arg(long)]
+    pub production: Option<PathBuf>,
+    /// A mis-ID matrix (TOML) replacing the embedded LHCb one.
+    #[arg(long)]
+    pub misid: Option<PathBuf>,
+    /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's.
+    #[arg(long)]
+    pub plots: Option<PathBuf>,
+}
+
+fn read(path: &PathBuf) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display())).map_err(input_error)
+}
+
+/// Builds the model and runs the chosen search.
+pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
+    if !(args.threshold > 0.0) {
+        return Err(input_error(anyhow::anyhow!("--threshold {} must be positive", args.threshold)));
+    }
+    let range: RangeChoice = args.range.parse().map_err(input_error)?;
+    let particles = ParticleTable::lhcb_default();
+    let user_table;
+    let table: &DecayTable = match &args.decay_file {
+        Some(path) => {
+            user_table = DecayTable::lhcb_with_user_file(path).map_err(input_error)?;
+            &user_table
+        }
+        None => DecayTable::lhcb_default(),
+    };
+    let production = match &args.production {
+        Some(p) => Production::from_toml(&read(p)?, &p.display().to_string()).map_err(input_error)?,
+        None => Production::lhcb_default(),
+    };
+    let misid = match &args.misid {
+        Some(p) => MisIdMatrix::from_toml(&read(p)?, &p.display().to_string()).map_err(input_error)?,
+        None => MisIdMatrix::lhcb_default(),
+    };
+    let vocab = Arc::new(Vocabulary::from_pdg(table, &[]).map_err(input_error)?);
+    // Parents: the measured hadrons of the signal's flavour (b for a b signal, c for a c signal).
+    let head = args.signal.split_whitespace().next().unwrap_or_default();
+    let parents = production.same_flavour_parents(head, particles);
+    if parents.is_empty() {
+        return Err(input_error(anyhow::anyhow!(
+            "the signal parent '{head}' has no production fraction: the production table lists {}",
+            production.hadrons().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let config = GrammarConfig {
+        max_missing: args.max_missing,
+        max_depth: args.max_depth,
+        parents: ParentPolicy::List(parents),
+        misid: misid.rules(1e-3),
+        ..GrammarConfig::default()
+    };
+    let grammar = Arc::new(Grammar::new(vocab, &args.signal, config).map_err(input_error)?);
+    let reward_config = RewardConfig { range, threshold: args.threshold, seed: globals.seed, ..RewardConfig::default() };
+    let model = RewardModel::new(grammar.clone(), particles, production, misid, reward_config).map_err(input_error)?;
+
+    let ranking = match args.method {
+        Method::Oracle => {
+            let bar = progress::bar(globals, 0, "scoring");
+            let progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let r = run_oracle(&model, table, &OracleConfig { br_floor: args.br_floor }, &progress)?;
+            bar.finish_and_clear();
+            r
+        }
+    };
+    if let Some(dir) = &args.plots {
+        write_plots(&model, &ranking, dir, args.top.min(10))?;
+    }
+    if globals.json {
+        return print_json(&ranking);
+    }
+    print_table(&ranking, args.top);
+    Ok(())
+}
+
+fn print_table(r: &Ranking, top: usize) {
+    println!("Backgrounds of {}   (R = production x BR ratio x mis-ID x overlap)", r.signal);
+    println!("{:>4}  {:>10}  {:>10}  {:>10}  {:>10}  {:>8}  background", "rank", "R", "production", "BR ratio", "mis-ID", "overlap");
+    for (i, b) in r.backgrounds.iter().take(top).enumerate() {
+        println!(
+            "{:>4}  {:>10.3e}  {:>10.3e}  {:>10.3e}  {:>10.3e}  {:>8.3}  {}",
+            i + 1,
+            b.reward,
+            b.production_ratio,
+            b.br_ratio,
+            b.misid,
+            b.overlap.unwrap_or(f64::NAN),
+            b.background
+        );
+    }
+    if r.backgrounds.len() > top {
+        println!("  ... {} more (--top N or --json)", r.backgrounds.len() - top);
+    }
+    println!(
+        "{} backgrounds with R >= {:.1e}; {} candidates enumerated, {} simulated ({} events), {:.1} s ({}).",
+        r.backgrounds.len(),
+        r.threshold,
+        r.candidates,
+        r.simulated,
+        r.events_simulated,
+        r.seconds,
+        r.method
+    );
+}
+
+fn write_plots(model: &RewardModel, r: &Ranking, dir: &PathBuf, n: usize) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let grammar = model.grammar();
+    let signal = model.signal();
+    let (lo, hi) = (signal.fit_range.lo, signal.fit_range.hi);
+    const BINS: usize = 100;
+    let histogram = |masses: &[f64]| {
+        let mut bins = vec![0.0; BINS];
+        for &m in masses {
+            if m >= lo && m < hi {
+                bins[((m - lo) / (hi - lo) * BINS as f64) as usize % BINS] += 1.0;
+            }
+        }
+        let total = masses.len().max(1) as f64;
+        bins.iter_mut().for_each(|b| *b /= total);
+        bins
+    };
+    let signal_bins = histogram(&model.mass_sample(grammar.signal(), 100_000)?);
+    for (i, b) in r.backgrounds.iter().take(n).enumerate() {
+        let decay = grammar.parse_background(&b.background).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let bg = histogram(&model.mass_sample(&decay, 100_000)?);
+        let path = dir.join(format!("background_{:02}", i + 1));
+        plot::histograms(
+            &path,
+            &format!("#{} R = {:.2e}", i + 1, b.reward),
+            "reconstructed mass [GeV]",
+            (lo, hi),
+            &[
+                Histogram { label: &r.signal, bins: &signal_bins, colour: 0 },
+                Histogram { label: &b.background, bins: &bg, colour: 1 },
+            ],
+            &[signal.signal_window.lo, signal.signal_window.hi],
+        )?;
+    }
+    Ok(())
+}

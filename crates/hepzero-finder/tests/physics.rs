@@ -1,0 +1,111 @@
+//! Physics sanity of the oracle against what published analyses model, and the reward factors
+//! against hand computations from the shipped tables (DECAY_LHCB.DEC, the LHCb production
+//! fractions, RapidSim's PID working point).
+
+use hepzero_fastsim::StreamingConfig;
+use hepzero_finder::{OracleConfig, run_oracle};
+use hepzero_pdg::{DecayTable, ParticleTable};
+use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
+use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use std::sync::{Arc, OnceLock};
+
+fn vocab() -> Arc<Vocabulary> {
+    static V: OnceLock<Arc<Vocabulary>> = OnceLock::new();
+    V.get_or_init(|| Arc::new(Vocabulary::lhcb_default().unwrap())).clone()
+}
+
+fn model(signal: &str, threshold: f64) -> RewardModel {
+    let particles = ParticleTable::lhcb_default();
+    let production = Production::lhcb_default();
+    let misid = MisIdMatrix::lhcb_default();
+    let head = signal.split_whitespace().next().unwrap();
+    let parents = production.same_flavour_parents(head, particles);
+    let config = GrammarConfig {
+        parents: ParentPolicy::List(parents),
+        misid: misid.rules(1e-3),
+        ..Default::default()
+    };
+    let grammar = Arc::new(Grammar::new(vocab(), signal, config).unwrap());
+    // Fewer events than the command's defaults: the suite runs in debug.
+    let reward = RewardConfig {
+        threshold,
+        signal_events: 40_000,
+        streaming: StreamingConfig { max_events: 20_000, min_events: 4096, relative_precision: 0.1, ..Default::default() },
+        ..Default::default()
+    };
+    RewardModel::new(grammar, particles, production, misid, reward).unwrap()
+}
+
+#[test]
+fn two_step_br_product_matches_the_decay_file() {
+    // DECAY_LHCB.DEC: B0 -> K*+ pi- 9.4e-6, K*+ -> K+ pi0 0.3323 (block sum 1.0000),
+    // B0 -> K+ pi- pi0 2.75e-5; the B0 normalisation cancels in the ratio.
+    let m = model("B0 -> K+ pi- pi0", 1e-3);
+    let bg = m.grammar().parse_background("B0 -> (K*+ -> K+ pi0) pi-").unwrap();
+    let (production, br, misid) = m.cheap_factors(&bg).unwrap();
+    assert_eq!(production, 1.0);
+    assert!((br / (9.4e-6 * 0.3323 / 2.75e-5) - 1.0).abs() < 1e-9, "{br}");
+    assert!((misid - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn misid_and_production_factors_by_hand() {
+    let m = model("B0 -> K+ pi-", 1e-3);
+    // pi+ taken as K+: P(pi -> K) P(pi -> pi) / (P(K -> K) P(pi -> pi)) = 0.0229 / 0.8226.
+    let bg = m.grammar().parse_background("B0 -> pi+{K+} pi-").unwrap();
+    let (_, br, misid) = m.cheap_factors(&bg).unwrap();
+    assert!((misid - 0.0229 / 0.8226).abs() < 1e-12, "{misid}");
+    assert!((br - 5.13e-6 / 1.94e-5).abs() < 1e-9, "{br}");
+    // B_s0 vs B0 production: f_s / f_d = 2 x 0.122.
+    let bs = m.grammar().parse_background("B_s0 -> K+ K-{pi-}").unwrap();
+    let (production, _, misid) = m.cheap_factors(&bs).unwrap();
+    assert!((production - 0.244).abs() < 1e-12, "{production}");
+    assert!((misid - 0.1386 / 0.9449).abs() < 1e-12, "{misid}");
+}
+
+#[test]
+fn a_background_identical_to_the_signal_has_reward_one() {
+    let m = model("B0 -> K+ pi-", 1e-3);
+    let same = m.grammar().parse_background("B0 -> K+ pi-").unwrap();
+    let b = m.evaluate(&same).unwrap();
+    let f = b.figures.unwrap();
+    assert!((f.fit - 1.0).abs() < 0.02, "fit-range overlap {}", f.fit);
+    assert!((f.window - 1.0).abs() < 0.05, "window overlap {}", f.window);
+    assert!((b.reward - f.fit).abs() < 1e-12);
+}
+
+#[test]
+fn oracle_finds_the_backgrounds_lhcb_b_to_hh_analyses_model() {
+    // LHCb B -> h h' analyses (e.g. PRD 98 (2018) 032004) model: B0 -> pi+ pi- with a pi as K,
+    // B_s0 -> K+ K- with a K as pi, Lambda_b0 -> p K- and p pi- with the proton mis-identified,
+    // and partially reconstructed B -> K pi pi0 with the pi0 missing.
+    let m = model("B0 -> K+ pi-", 1e-3);
+    let ranking = run_oracle(&m, DecayTable::lhcb_default(), &OracleConfig::default(), &|_, _| {}).unwrap();
+    eprintln!(
+        "{} candidates, {} simulated ({} events), {} above threshold, {:.1} s",
+        ranking.candidates,
+        ranking.simulated,
+        ranking.events_simulated,
+        ranking.backgrounds.len(),
+        ranking.seconds
+    );
+    for b in ranking.backgrounds.iter().take(20) {
+        eprintln!("{:.3e} {:.3e} {:.3e} {:.3e} {:?} {}", b.reward, b.production_ratio, b.br_ratio, b.misid, b.overlap, b.background);
+    }
+    let top: Vec<&str> = ranking.backgrounds.iter().take(15).map(|b| b.background.as_str()).collect();
+    let has = |f: &dyn Fn(&str) -> bool| top.iter().any(|b| f(b));
+    assert!(has(&|b| b.starts_with("B0 -> ") && b.contains("pi+{K+}") && b.contains("pi-")), "{top:#?}");
+    assert!(has(&|b| b.starts_with("B_s0 -> ") && b.contains("K-{pi-}") && b.contains("K+")), "{top:#?}");
+    assert!(
+        has(&|b| b.starts_with("Lambda_b0 -> ") && b.contains("p+{K+}") && b.contains("K-{pi-}")),
+        "{top:#?}"
+    );
+    assert!(
+        has(&|b| b.starts_with("Lambda_b0 -> ")
+            && b.contains("p+{K+}")
+            && b.contains("pi-")
+            && !b.contains("K-")),
+        "{top:#?}"
+    );
+    assert!(has(&|b| b.contains("pi0{miss}") && b.contains("K+") && b.contains("pi-")), "{top:#?}");
+}
