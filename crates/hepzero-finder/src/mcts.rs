@@ -69,17 +69,16 @@ impl Default for MctsConfig {
 
 /// The search settings of the pure background search: one leaf per evaluator call (the uniform
 /// evaluator costs nothing, and batches only dilute the statistics), one playout per leaf, every
-/// terminal recorded, `c_puct = 4`, ranked reward (alpha 0.75, window 256). The choice (with 5
-/// simulations per move in [`MctsConfig`]) is the best mean recall measured against the oracle on
-/// `B0 -> K+ pi-` at 100,000 sequences over seeds 1-4 (ranked reward ahead of log min-max by a few
-/// backgrounds out of 176); see `docs/benchmarks.md`, hepzero-mcts, for the sweep.
+/// terminal recorded, ranked reward (alpha 0.75, window 256), the engine's `c_puct` 1.25. Measured on
+/// `B0 -> K+ pi-` at 100,000 sequences, seeds 0-4 (`docs/benchmarks.md`, hepzero-mcts): with 5
+/// simulations per move this is tied for the best mean recall (124.2 of 176 oracle backgrounds, as
+/// log min-max with `c_puct` 4), and at 20 simulations per move ranked reward is ahead in 5 of 5 seeds.
 pub fn default_search() -> SearchConfig {
     SearchConfig {
         batch_size: 1,
         rollouts: 1,
         record_terminals: true,
         normalisation: Normalisation::Ranked { alpha: 0.75, window: 256 },
-        c_puct: 4.0,
         ..SearchConfig::default()
     }
 }
