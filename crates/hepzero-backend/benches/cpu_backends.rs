@@ -42,7 +42,10 @@ fn mlp_train_step(c: &mut Criterion) {
         let x = Tensor::<2>::from_data(TensorData::new(random(256 * 16, 1), [256, 16]), &device);
         let y = Tensor::<2>::from_data(TensorData::new(random(256, 2), [256, 1]), &device);
         let mut model = Some(
-            MlpConfig::new(16, &[128, 128, 128], 1).with_activation(Activation::Tanh).init(3, &device).unwrap(),
+            MlpConfig::new(16, &[128, 128, 128], 1)
+                .with_activation(Activation::Tanh)
+                .init(3, &device)
+                .unwrap(),
         );
         let mut adam = AdamStep::new(&AdamStepConfig::default());
         group.bench_function(name, |b| {

@@ -41,7 +41,7 @@ pub fn save_module<M: Module>(module: &M, path: &Path) -> Result<()> {
 /// Loads weights saved by [`module_to_bytes`] into `module` (which fixes the architecture and the
 /// device). Fails if a tensor is missing or has another shape.
 pub fn load_module_bytes<M: Module>(mut module: M, bytes: Vec<u8>, origin: &Path) -> Result<M> {
-    let mut store = BurnpackStore::from_bytes(Some(bytes.into()));
+    let mut store = BurnpackStore::from_bytes(Some(burn::tensor::Bytes::from_bytes_vec(bytes)));
     let applied = module.load_from(&mut store).map_err(|e| checkpoint_error(origin, e))?;
     if !applied.errors.is_empty() || !applied.missing.is_empty() {
         return Err(checkpoint_error(

@@ -56,11 +56,8 @@ impl fmt::Display for BackendKind {
 /// The CPU backend used for `cpu` and for `auto` without a GPU. Flex, by the measurement recorded
 /// in `docs/benchmarks.md` (MLP training step and transformer-sized forward pass); ndarray when
 /// flex is not compiled.
-pub const DEFAULT_CPU: CpuBackend = if cfg!(feature = "flex") || !cfg!(feature = "ndarray") {
-    CpuBackend::Flex
-} else {
-    CpuBackend::Ndarray
-};
+pub const DEFAULT_CPU: CpuBackend =
+    if cfg!(feature = "flex") || !cfg!(feature = "ndarray") { CpuBackend::Flex } else { CpuBackend::Ndarray };
 
 /// What the user asked for with `--device` or `HEPZERO_DEVICE`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
@@ -212,7 +209,7 @@ fn wgpu_adapters() -> Result<Vec<GpuAdapter>> {
             .filter_map(|device| device.identity().map(|id| (device, id)))
             .collect::<Vec<_>>()
     })
-    .map_err(|panic| Error::NoGpu { reason: panic_message(&panic) })?;
+    .map_err(|panic| Error::NoGpu { reason: panic_message(panic.as_ref()) })?;
     Ok(listed
         .into_iter()
         .enumerate()
@@ -227,7 +224,7 @@ fn wgpu_adapters() -> Result<Vec<GpuAdapter>> {
 }
 
 #[cfg(feature = "wgpu")]
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<String>()
         .cloned()

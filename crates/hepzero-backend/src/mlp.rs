@@ -105,6 +105,7 @@ pub fn seeded_linear(d_in: usize, d_out: usize, rng: &mut impl Rng, device: &Dev
 pub struct Mlp {
     layers: Vec<Linear>,
     dropout: Dropout,
+    #[module(skip)]
     activation: Activation,
 }
 

@@ -39,8 +39,10 @@ pub struct AdamStep {
 impl AdamStep {
     /// A fresh optimiser (zero moments).
     pub fn new(config: &AdamStepConfig) -> Self {
-        let mut adam =
-            AdamConfig::new().with_beta_1(config.beta_1).with_beta_2(config.beta_2).with_epsilon(config.epsilon);
+        let mut adam = AdamConfig::new()
+            .with_beta_1(config.beta_1)
+            .with_beta_2(config.beta_2)
+            .with_epsilon(config.epsilon);
         if let Some(norm) = config.clip_norm {
             adam = adam.with_grad_clipping(Some(burn::grad_clipping::GradientClippingConfig::Norm(norm)));
         }

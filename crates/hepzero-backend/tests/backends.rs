@@ -4,8 +4,8 @@
 //! skip it silently (CI installs Mesa's lavapipe Vulkan driver).
 
 use burn::tensor::{Device, Tensor, TensorData};
-use hepzero_backend::{Activation, AdamStep, AdamStepConfig, DeviceChoice, MlpConfig, select_device};
 use hepzero_backend::burn;
+use hepzero_backend::{Activation, AdamStep, AdamStepConfig, DeviceChoice, MlpConfig, select_device};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -30,7 +30,8 @@ fn train(device: Device) -> Run {
     let (x, y) = data();
     let x = Tensor::<2>::from_data(TensorData::new(x, [BATCH, 3]), &device);
     let y = Tensor::<2>::from_data(TensorData::new(y, [BATCH, 1]), &device);
-    let mut model = MlpConfig::new(3, &[16, 16], 1).with_activation(Activation::Tanh).init(11, &device).unwrap();
+    let mut model =
+        MlpConfig::new(3, &[16, 16], 1).with_activation(Activation::Tanh).init(11, &device).unwrap();
     let mut adam = AdamStep::new(&AdamStepConfig { learning_rate: 1e-2, ..Default::default() });
     let first_forward = model.forward(x.clone()).into_data().to_vec::<f32>().unwrap();
     let mut losses = Vec::new();
@@ -49,20 +50,26 @@ fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 }
 
 fn runs() -> Vec<(&'static str, Run)> {
-    let mut out = Vec::new();
-    #[cfg(feature = "ndarray")]
-    out.push(("ndarray", train(select_device(DeviceChoice::Ndarray).unwrap().device)));
-    #[cfg(feature = "flex")]
-    out.push(("flex", train(select_device(DeviceChoice::Flex).unwrap().device)));
-    #[cfg(feature = "wgpu")]
-    {
-        let gpu = select_device(DeviceChoice::Gpu).unwrap_or_else(|e| {
-            panic!("the wgpu backend is compiled in but no adapter works ({e}); install a Vulkan driver (mesa-vulkan-drivers)")
-        });
-        eprintln!("wgpu adapter: {}", gpu.description);
-        out.push(("wgpu", train(gpu.device)));
+    let mut choices: Vec<(&'static str, DeviceChoice)> = Vec::new();
+    if cfg!(feature = "ndarray") {
+        choices.push(("ndarray", DeviceChoice::Ndarray));
     }
-    out
+    if cfg!(feature = "flex") {
+        choices.push(("flex", DeviceChoice::Flex));
+    }
+    if cfg!(feature = "wgpu") {
+        choices.push(("wgpu", DeviceChoice::Gpu));
+    }
+    choices
+        .into_iter()
+        .map(|(name, choice)| {
+            let selected = select_device(choice).unwrap_or_else(|e| {
+                panic!("the {name} backend is compiled in but does not start ({e}); for wgpu install a Vulkan driver (mesa-vulkan-drivers)")
+            });
+            eprintln!("{name}: {}", selected.description);
+            (name, train(selected.device))
+        })
+        .collect()
 }
 
 #[test]

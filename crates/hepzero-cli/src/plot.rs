@@ -35,7 +35,8 @@ static FONT: &[u8] = include_bytes!("../../../fixtures/fonts/DejaVuSans.ttf");
 /// Registers the embedded font as plotters' "sans-serif" once per process.
 pub fn ensure_font() -> Result<()> {
     static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok());
+    let ok = *REGISTERED
+        .get_or_init(|| plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok());
     anyhow::ensure!(ok, "the embedded plot font could not be loaded");
     Ok(())
 }
@@ -69,10 +70,24 @@ pub fn histograms(
 ) -> Result<()> {
     ensure_font()?;
     let (png, svg) = both_formats(path);
-    draw_histograms(BitMapBackend::new(&png, (900, 600)).into_drawing_area(), title, x_label, (lo, hi), hists, markers)
-        .with_context(|| format!("writing {}", png.display()))?;
-    draw_histograms(SVGBackend::new(&svg, (900, 600)).into_drawing_area(), title, x_label, (lo, hi), hists, markers)
-        .with_context(|| format!("writing {}", svg.display()))?;
+    draw_histograms(
+        BitMapBackend::new(&png, (900, 600)).into_drawing_area(),
+        title,
+        x_label,
+        (lo, hi),
+        hists,
+        markers,
+    )
+    .with_context(|| format!("writing {}", png.display()))?;
+    draw_histograms(
+        SVGBackend::new(&svg, (900, 600)).into_drawing_area(),
+        title,
+        x_label,
+        (lo, hi),
+        hists,
+        markers,
+    )
+    .with_context(|| format!("writing {}", svg.display()))?;
     Ok(())
 }
 
@@ -135,13 +150,34 @@ where
 }
 
 /// Draws curves (e.g. best and mean fitness per generation, losses per step).
-pub fn curves(path: &Path, title: &str, x_label: &str, y_label: &str, curves: &[Curve<'_>], log_y: bool) -> Result<()> {
+pub fn curves(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    curves: &[Curve<'_>],
+    log_y: bool,
+) -> Result<()> {
     ensure_font()?;
     let (png, svg) = both_formats(path);
-    draw_curves(BitMapBackend::new(&png, (900, 600)).into_drawing_area(), title, x_label, y_label, curves, log_y)
-        .with_context(|| format!("writing {}", png.display()))?;
-    draw_curves(SVGBackend::new(&svg, (900, 600)).into_drawing_area(), title, x_label, y_label, curves, log_y)
-        .with_context(|| format!("writing {}", svg.display()))?;
+    draw_curves(
+        BitMapBackend::new(&png, (900, 600)).into_drawing_area(),
+        title,
+        x_label,
+        y_label,
+        curves,
+        log_y,
+    )
+    .with_context(|| format!("writing {}", png.display()))?;
+    draw_curves(
+        SVGBackend::new(&svg, (900, 600)).into_drawing_area(),
+        title,
+        x_label,
+        y_label,
+        curves,
+        log_y,
+    )
+    .with_context(|| format!("writing {}", svg.display()))?;
     Ok(())
 }
 
@@ -162,7 +198,11 @@ where
     let ys = pts().map(|(_, y)| if log_y { y.max(1e-300).log10() } else { y });
     let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
     let (x0, x1) = if x0.is_finite() && x1 > x0 { (x0, x1) } else { (0.0, 1.0) };
-    let (y0, y1) = if y0.is_finite() && y1 > y0 { (y0, y1 + 0.05 * (y1 - y0)) } else { (y0.min(0.0), y0.max(0.0) + 1.0) };
+    let (y0, y1) = if y0.is_finite() && y1 > y0 {
+        (y0, y1 + 0.05 * (y1 - y0))
+    } else {
+        (y0.min(0.0), y0.max(0.0) + 1.0)
+    };
     let mut chart = ChartBuilder::on(&area)
         .caption(title, ("sans-serif", 22))
         .margin(15)

@@ -9,7 +9,8 @@ use serde::Deserialize;
 /// The embedded default matrix.
 pub const DEFAULT_MISID_TOML: &str = include_str!("../../../fixtures/reward/misid_lhcb.toml");
 
-const SPECIES: [Species; 5] = [Species::Electron, Species::Muon, Species::Pion, Species::Kaon, Species::Proton];
+const SPECIES: [Species; 5] =
+    [Species::Electron, Species::Muon, Species::Pion, Species::Kaon, Species::Proton];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

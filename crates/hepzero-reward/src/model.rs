@@ -4,8 +4,8 @@
 
 use crate::{Error, MisIdMatrix, Production, Result};
 use hepzero_fastsim::{
-    ChainTree, DecayChain, FastSim, MassRange, Overlap, OverlapConfig, SignalReference, SimOptions, Species as SimSpecies,
-    StreamingConfig,
+    ChainTree, DecayChain, FastSim, MassRange, Overlap, OverlapConfig, SignalReference, SimOptions,
+    Species as SimSpecies, StreamingConfig,
 };
 use hepzero_pdg::ParticleTable;
 use hepzero_tokens::{Decay, Grammar, Node, ParticleId, Recon, Species};
@@ -35,9 +35,12 @@ impl std::str::FromStr for RangeChoice {
             "fit" => Ok(RangeChoice::Fit),
             "window" => Ok(RangeChoice::Window),
             _ => {
-                let bad = || Error::Input(format!("range '{s}': expected fit, window or LO:HI in GeV (e.g. 5.0:5.6)"));
+                let bad = || {
+                    Error::Input(format!("range '{s}': expected fit, window or LO:HI in GeV (e.g. 5.0:5.6)"))
+                };
                 let (lo, hi) = s.split_once(':').ok_or_else(bad)?;
-                let (lo, hi): (f64, f64) = (lo.trim().parse().map_err(|_| bad())?, hi.trim().parse().map_err(|_| bad())?);
+                let (lo, hi): (f64, f64) =
+                    (lo.trim().parse().map_err(|_| bad())?, hi.trim().parse().map_err(|_| bad())?);
                 if !(hi > lo && lo.is_finite() && hi.is_finite()) {
                     return Err(bad());
                 }
@@ -153,7 +156,7 @@ impl RewardModel {
         let parent = vocab.name(signal_decay.parent).to_string();
         let signal_cross_section = cross_section(&production, particles, &parent)?;
         let signal_br = grammar.product_br(&signal_decay).map_err(|e| Error::Input(e.to_string()))?;
-        if !(signal_br > 0.0) {
+        if signal_br.is_nan() || signal_br <= 0.0 {
             return Err(Error::Input(format!(
                 "the decay table gives the signal {} a branching fraction of zero",
                 grammar.format_signal()
@@ -217,7 +220,8 @@ impl RewardModel {
     pub fn cheap_factors(&self, background: &Decay) -> Result<(f64, f64, f64)> {
         let vocab = self.grammar.vocab();
         let parent = vocab.name(background.parent);
-        let production_ratio = cross_section(&self.production, self.particles, parent)? / self.signal_cross_section;
+        let production_ratio =
+            cross_section(&self.production, self.particles, parent)? / self.signal_cross_section;
         let br = self.grammar.product_br(background).map_err(|e| Error::Input(e.to_string()))?;
         let misid = pid_product(&self.grammar, &self.misid, background) / self.signal_pid;
         Ok((production_ratio, br / self.signal_br, misid))
@@ -358,7 +362,12 @@ pub fn chain_tree(grammar: &Grammar, decay: &Decay) -> ChainTree {
     decay_tree(vocab, decay)
 }
 
-fn simulation(grammar: &Grammar, particles: &ParticleTable, decay: &Decay, options: &SimOptions) -> Result<FastSim> {
+fn simulation(
+    grammar: &Grammar,
+    particles: &ParticleTable,
+    decay: &Decay,
+    options: &SimOptions,
+) -> Result<FastSim> {
     let tree = chain_tree(grammar, decay);
     // The PDG table gives neutrinos no mass; kinematically they are massless.
     let chain = DecayChain::from_tree_with(&tree, |name| {

@@ -61,19 +61,23 @@ impl Production {
 
     /// Parses a production table; `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Production> {
-        let file: File =
-            toml::from_str(text).map_err(|e| Error::Config { file: origin.to_string(), message: e.to_string() })?;
+        let file: File = toml::from_str(text)
+            .map_err(|e| Error::Config { file: origin.to_string(), message: e.to_string() })?;
         let mut cross_sections = BTreeMap::new();
         for flavour in [&file.beauty, &file.charm].into_iter().flatten() {
             let total: f64 = flavour.fractions.values().map(|m| m.value).sum();
-            if !(flavour.sigma_pair_ub > 0.0) || !(total > 0.0) {
+            if flavour.sigma_pair_ub.is_nan()
+                || flavour.sigma_pair_ub <= 0.0
+                || total.is_nan()
+                || total <= 0.0
+            {
                 return Err(Error::Config {
                     file: origin.to_string(),
                     message: "sigma_pair_ub and the sum of the fractions must be positive".into(),
                 });
             }
             for (name, m) in &flavour.fractions {
-                if !(m.value >= 0.0) {
+                if m.value.is_nan() || m.value < 0.0 {
                     return Err(Error::Config {
                         file: origin.to_string(),
                         message: format!("fraction of {name} is {} (must be >= 0)", m.value),

@@ -9,7 +9,7 @@ use hepzero_finder::{OracleConfig, Ranking, run_oracle};
 use hepzero_pdg::{DecayTable, ParticleTable};
 use hepzero_reward::{MisIdMatrix, Production, RangeChoice, RewardConfig, RewardModel};
 use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Search methods.
@@ -59,13 +59,13 @@ pub struct BackgroundsArgs {
     pub plots: Option<PathBuf>,
 }
 
-fn read(path: &PathBuf) -> Result<String> {
+fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display())).map_err(input_error)
 }
 
 /// Builds the model and runs the chosen search.
 pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
-    if !(args.threshold > 0.0) {
+    if args.threshold.is_nan() || args.threshold <= 0.0 {
         return Err(input_error(anyhow::anyhow!("--threshold {} must be positive", args.threshold)));
     }
     let range: RangeChoice = args.range.parse().map_err(input_error)?;
@@ -104,8 +104,10 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
         ..GrammarConfig::default()
     };
     let grammar = Arc::new(Grammar::new(vocab, &args.signal, config).map_err(input_error)?);
-    let reward_config = RewardConfig { range, threshold: args.threshold, seed: globals.seed, ..RewardConfig::default() };
-    let model = RewardModel::new(grammar.clone(), particles, production, misid, reward_config).map_err(input_error)?;
+    let reward_config =
+        RewardConfig { range, threshold: args.threshold, seed: globals.seed, ..RewardConfig::default() };
+    let model = RewardModel::new(grammar.clone(), particles, production, misid, reward_config)
+        .map_err(input_error)?;
 
     let ranking = match args.method {
         Method::Oracle => {
@@ -131,7 +133,10 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
 
 fn print_table(r: &Ranking, top: usize) {
     println!("Backgrounds of {}   (R = production x BR ratio x mis-ID x overlap)", r.signal);
-    println!("{:>4}  {:>10}  {:>10}  {:>10}  {:>10}  {:>8}  background", "rank", "R", "production", "BR ratio", "mis-ID", "overlap");
+    println!(
+        "{:>4}  {:>10}  {:>10}  {:>10}  {:>10}  {:>8}  background",
+        "rank", "R", "production", "BR ratio", "mis-ID", "overlap"
+    );
     for (i, b) in r.backgrounds.iter().take(top).enumerate() {
         println!(
             "{:>4}  {:>10.3e}  {:>10.3e}  {:>10.3e}  {:>10.3e}  {:>8.3}  {}",
@@ -159,7 +164,7 @@ fn print_table(r: &Ranking, top: usize) {
     );
 }
 
-fn write_plots(model: &RewardModel, r: &Ranking, dir: &PathBuf, n: usize) -> Result<()> {
+fn write_plots(model: &RewardModel, r: &Ranking, dir: &Path, n: usize) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let grammar = model.grammar();
     let signal = model.signal();

@@ -41,7 +41,10 @@ pub fn run(_args: &DevicesArgs, globals: &Globals) -> anyhow::Result<()> {
     println!("default CPU       : {:?}", report.default_cpu_backend);
     if report.compiled_backends.contains(&BackendKind::Wgpu) {
         if report.gpu_adapters.is_empty() {
-            println!("wgpu adapters     : none{}", report.gpu_error.map(|e| format!(" ({e})")).unwrap_or_default());
+            println!(
+                "wgpu adapters     : none{}",
+                report.gpu_error.map(|e| format!(" ({e})")).unwrap_or_default()
+            );
         }
         for a in &report.gpu_adapters {
             let kind = if a.physical { "GPU" } else { "software/CPU" };

@@ -4,13 +4,13 @@
 
 use hepzero_backend::DeviceChoice;
 
-pub mod devices;
-pub mod jets;
-pub mod simulate;
-pub mod decays;
-pub mod particle;
-pub mod evolution;
 pub mod backgrounds;
+pub mod decays;
+pub mod devices;
+pub mod evolution;
+pub mod jets;
+pub mod particle;
+pub mod simulate;
 // <- commands: add `pub mod <name>;` above this line
 
 /// The options every subcommand sees.
