@@ -109,7 +109,7 @@ fn oracle_finds_the_backgrounds_lhcb_b_to_hh_analyses_model() {
     // B0 -> pi+ pi- with a pi as K, B_s0 -> K+ K- with a K as pi, Lambda_b0 -> p K- and p pi- with
     // the proton mis-identified; and, in the wider fit range, partially reconstructed
     // B -> K pi pi0 with the pi0 missing.
-    let window = oracle_top("B0 -> K+ pi-", RangeChoice::Window, 15);
+    let window = oracle_top("B0 -> K+ pi-", RangeChoice::Window, 20);
     let has = |top: &[String], f: &dyn Fn(&str) -> bool| top.iter().any(|b| f(b));
     // (parent, true final state) of a single-vertex background with nothing missing.
     let two_body = |b: &str| -> Option<(String, Vec<String>)> {

@@ -65,24 +65,21 @@ impl Production {
             .map_err(|e| Error::Config { file: origin.to_string(), message: e.to_string() })?;
         let mut cross_sections = BTreeMap::new();
         for flavour in [&file.beauty, &file.charm].into_iter().flatten() {
-            let total: f64 = flavour.fractions.values().map(|m| m.value).sum();
-            if flavour.sigma_pair_ub.is_nan()
-                || flavour.sigma_pair_ub <= 0.0
-                || total.is_nan()
-                || total <= 0.0
+            if let Some((name, m)) = flavour.fractions.iter().find(|(_, m)| m.value.is_nan() || m.value < 0.0)
             {
+                return Err(Error::Config {
+                    file: origin.to_string(),
+                    message: format!("fraction of {name} is {} (must be >= 0)", m.value),
+                });
+            }
+            let total: f64 = flavour.fractions.values().map(|m| m.value).sum();
+            if flavour.sigma_pair_ub.is_nan() || flavour.sigma_pair_ub <= 0.0 || total <= 0.0 {
                 return Err(Error::Config {
                     file: origin.to_string(),
                     message: "sigma_pair_ub and the sum of the fractions must be positive".into(),
                 });
             }
             for (name, m) in &flavour.fractions {
-                if m.value.is_nan() || m.value < 0.0 {
-                    return Err(Error::Config {
-                        file: origin.to_string(),
-                        message: format!("fraction of {name} is {} (must be >= 0)", m.value),
-                    });
-                }
                 cross_sections.insert(name.clone(), flavour.sigma_pair_ub * m.value / total);
             }
         }
