@@ -33,7 +33,7 @@ fn train(device: Device) -> Run {
     let mut model =
         MlpConfig::new(3, &[16, 16], 1).with_activation(Activation::Tanh).init(11, &device).unwrap();
     let mut adam = AdamStep::new(&AdamStepConfig { learning_rate: 1e-2, ..Default::default() });
-    let first_forward = model.forward(x.clone()).into_data().to_vec::<f32>().unwrap();
+    let first_forward = model.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
     let mut losses = Vec::new();
     for _ in 0..STEPS {
         let loss = (model.forward(x.clone()) - y.clone()).powi_scalar(2).mean();
@@ -100,10 +100,10 @@ fn save_then_load_gives_identical_outputs() {
     hepzero_backend::save_module(&model, &path).unwrap();
     let fresh = config.init(2, &device).unwrap();
     let x = Tensor::<2>::from_data(TensorData::new(vec![0.1f32, -0.4, 0.9, 1.5, 0.0, -2.0], [2, 3]), &device);
-    let before = fresh.forward(x.clone()).into_data().to_vec::<f32>().unwrap();
+    let before = fresh.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
     let loaded = hepzero_backend::load_module(fresh, &path).unwrap();
-    let expected = model.forward(x.clone()).into_data().to_vec::<f32>().unwrap();
-    assert_eq!(loaded.forward(x).into_data().to_vec::<f32>().unwrap(), expected);
+    let expected = model.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
+    assert_eq!(loaded.forward(x).into_data().try_to_vec::<f32>().unwrap(), expected);
     assert_ne!(before, expected, "different seeds must give different networks");
     // A network of another shape is refused with the file named.
     let wrong = MlpConfig::new(3, &[9], 2).init(1, &device).unwrap();
