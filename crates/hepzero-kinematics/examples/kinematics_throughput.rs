@@ -4,7 +4,7 @@
 //! exact maximum weight), and m_T2 over the 370 reference events of `fixtures/mt2/` repeated
 //! 1000 times (the same events `fixtures/mt2/bench_mt2.py` times with the PyPI `mt2` package).
 //! Linux only. Run:
-//! `cargo run --release -p hepzero-kinematics --example throughput`.
+//! `cargo run --release -p hepzero-kinematics --example kinematics_throughput`.
 
 use hepzero_kinematics::{FourMomentum, PhaseSpace, mt2};
 use rand::SeedableRng;

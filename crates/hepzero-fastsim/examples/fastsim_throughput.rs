@@ -3,7 +3,7 @@
 //! of the generating thread (Linux `/proc/thread-self/schedstat`), so that a figure taken on a busy
 //! shared machine can still be compared per core with a peer measured the same way
 //! (`bench/phasespace_b0_kpipi0.py`). Run:
-//! `taskset -c 0 cargo run --release -p hepzero-fastsim --example throughput -- 2000000`
+//! `taskset -c 0 cargo run --release -p hepzero-fastsim --example fastsim_throughput -- 2000000`
 
 use hepzero_fastsim::{ChainTree, DecayChain, FastSim, SimOptions};
 use std::time::Instant;
