@@ -3,29 +3,12 @@
 //! fractions, RapidSim's PID working point).
 
 use hepzero_fastsim::{SimOptions, StreamingConfig};
-use hepzero_finder::{OracleConfig, run_oracle};
+use hepzero_finder::{OracleConfig, model_for_signal, run_oracle};
 use hepzero_pdg::{DecayTable, ParticleTable};
 use hepzero_reward::{MisIdMatrix, Production, RangeChoice, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
-use std::sync::{Arc, OnceLock};
-
-fn vocab() -> Arc<Vocabulary> {
-    static V: OnceLock<Arc<Vocabulary>> = OnceLock::new();
-    V.get_or_init(|| Arc::new(Vocabulary::lhcb_default().unwrap())).clone()
-}
+use hepzero_tokens::GrammarConfig;
 
 fn model(signal: &str, threshold: f64) -> RewardModel {
-    let particles = ParticleTable::lhcb_default();
-    let production = Production::lhcb_default();
-    let misid = MisIdMatrix::lhcb_default();
-    let head = signal.split_whitespace().next().unwrap();
-    let parents = production.same_flavour_parents(head, particles);
-    let config = GrammarConfig {
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
-        ..Default::default()
-    };
-    let grammar = Arc::new(Grammar::new(vocab(), signal, config).unwrap());
     // Fewer events than the command's defaults: the suite runs in debug.
     let reward = RewardConfig {
         threshold,
@@ -40,7 +23,9 @@ fn model(signal: &str, threshold: f64) -> RewardModel {
         simulation: SimOptions { chunk_size: 2048, ..Default::default() },
         ..Default::default()
     };
-    RewardModel::new(grammar, particles, production, misid, reward).unwrap()
+    let (production, misid) = (Production::lhcb_default(), MisIdMatrix::lhcb_default());
+    model_for_signal(signal, DecayTable::lhcb_default(), production, misid, GrammarConfig::default(), reward)
+        .unwrap()
 }
 
 #[test]

@@ -5,12 +5,11 @@ use crate::error::input_error;
 use crate::plot::{self, Histogram};
 use crate::progress;
 use anyhow::{Context, Result};
-use hepzero_finder::{OracleConfig, Ranking, run_oracle};
-use hepzero_pdg::{DecayTable, ParticleTable};
+use hepzero_finder::{OracleConfig, Ranking, model_for_signal, run_oracle};
+use hepzero_pdg::DecayTable;
 use hepzero_reward::{MisIdMatrix, Production, RangeChoice, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use hepzero_tokens::GrammarConfig;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Search methods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -69,7 +68,6 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
         return Err(input_error(anyhow::anyhow!("--threshold {} must be positive", args.threshold)));
     }
     let range: RangeChoice = args.range.parse().map_err(input_error)?;
-    let particles = ParticleTable::lhcb_default();
     let user_table;
     let table: &DecayTable = match &args.decay_file {
         Some(path) => {
@@ -86,27 +84,14 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
         Some(p) => MisIdMatrix::from_toml(&read(p)?, &p.display().to_string()).map_err(input_error)?,
         None => MisIdMatrix::lhcb_default(),
     };
-    let vocab = Arc::new(Vocabulary::from_pdg(table, &[]).map_err(input_error)?);
-    // Parents: the measured hadrons of the signal's flavour (b for a b signal, c for a c signal).
-    let head = args.signal.split_whitespace().next().unwrap_or_default();
-    let parents = production.same_flavour_parents(head, particles);
-    if parents.is_empty() {
-        return Err(input_error(anyhow::anyhow!(
-            "the signal parent '{head}' has no production fraction: the production table lists {}",
-            production.hadrons().collect::<Vec<_>>().join(", ")
-        )));
-    }
-    let config = GrammarConfig {
+    let limits = GrammarConfig {
         max_missing: args.max_missing,
         max_depth: args.max_depth,
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
         ..GrammarConfig::default()
     };
-    let grammar = Arc::new(Grammar::new(vocab, &args.signal, config).map_err(input_error)?);
     let reward_config =
         RewardConfig { range, threshold: args.threshold, seed: globals.seed, ..RewardConfig::default() };
-    let model = RewardModel::new(grammar.clone(), particles, production, misid, reward_config)
+    let model = model_for_signal(&args.signal, table, production, misid, limits, reward_config)
         .map_err(input_error)?;
 
     let ranking = match args.method {
