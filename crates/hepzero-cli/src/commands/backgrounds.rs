@@ -5,7 +5,10 @@ use crate::error::input_error;
 use crate::plot::{self, Histogram};
 use crate::progress;
 use anyhow::{Context, Result};
-use hepzero_finder::{OracleConfig, Ranking, model_for_signal, run_oracle};
+use hepzero_finder::{
+    GaSearchConfig, MctsConfig, OracleConfig, Ranking, model_for_signal, run_ga, run_mcts, run_oracle,
+};
+use hepzero_genetic::{Control, GenerationReport};
 use hepzero_pdg::DecayTable;
 use hepzero_reward::{MisIdMatrix, Production, RangeChoice, RewardConfig, RewardModel};
 use hepzero_tokens::GrammarConfig;
@@ -16,6 +19,10 @@ use std::path::{Path, PathBuf};
 pub enum Method {
     /// Exhaustive enumeration of every background the grammar allows (the ground truth).
     Oracle,
+    /// Genetic algorithm over backgrounds (seed 000's configuration by default).
+    Ga,
+    /// Pure Monte Carlo tree search with a uniform prior.
+    Mcts,
 }
 
 /// Arguments of `hepzero backgrounds`.
@@ -53,7 +60,20 @@ pub struct BackgroundsArgs {
     /// A mis-ID matrix (TOML) replacing the embedded LHCb one.
     #[arg(long)]
     pub misid: Option<PathBuf>,
-    /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's.
+    /// GA: individuals per generation.
+    #[arg(long, default_value_t = 6000)]
+    pub population: usize,
+    /// GA: generations after the initial population.
+    #[arg(long, default_value_t = 40)]
+    pub generations: u64,
+    /// MCTS: complete background sequences to build.
+    #[arg(long, default_value_t = 100_000)]
+    pub sequences: u64,
+    /// MCTS: simulations per move.
+    #[arg(long, default_value_t = 5)]
+    pub simulations: u64,
+    /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
+    /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
     pub plots: Option<PathBuf>,
 }
@@ -102,6 +122,56 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 bar.set_position(done);
             };
             let r = run_oracle(&model, table, &OracleConfig { br_floor: args.br_floor }, &progress)?;
+            bar.finish_and_clear();
+            r
+        }
+        Method::Ga => {
+            let bar = progress::bar(globals, args.generations + 1, "generations");
+            let mut history: Vec<(f64, f64, f64)> = Vec::new();
+            let mut observer = |r: &GenerationReport| {
+                bar.set_position(r.generation + 1);
+                history.push((r.generation as f64, r.best, r.mean));
+                Control::Continue
+            };
+            let config = GaSearchConfig {
+                seed: globals.seed,
+                population: args.population,
+                generations: args.generations,
+                ..GaSearchConfig::default()
+            };
+            let (r, _) = run_ga(&model, &config, &mut observer)?;
+            bar.finish_and_clear();
+            if let Some(dir) = &args.plots {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                let best: Vec<(f64, f64)> = history.iter().map(|&(g, b, _)| (g, b)).collect();
+                let mean: Vec<(f64, f64)> = history.iter().map(|&(g, _, m)| (g, m)).collect();
+                plot::curves(
+                    &dir.join("ga_fitness"),
+                    &format!("GA on {}", r.signal),
+                    "generation",
+                    "reward",
+                    &[
+                        plot::Curve { label: "best", points: &best, colour: 0 },
+                        plot::Curve { label: "mean", points: &mean, colour: 1 },
+                    ],
+                    true,
+                )?;
+            }
+            r
+        }
+        Method::Mcts => {
+            let bar = progress::bar(globals, args.sequences, "sequences");
+            let progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let config = MctsConfig {
+                seed: globals.seed,
+                sequences: args.sequences,
+                simulations: args.simulations,
+                ..MctsConfig::default()
+            };
+            let r = run_mcts(&model, &config, &progress)?;
             bar.finish_and_clear();
             r
         }
