@@ -1,32 +1,54 @@
 //! Standard-normal deviates for the smearing hot loop: the polar (Marsaglia) form of Box-Muller,
-//! keeping the second deviate of each pair, so one `ln` and one `sqrt` serve two smearings.
+//! both deviates of each pair used, so one `ln` and one `sqrt` serve two smearings; generated a
+//! batch at a time into a buffer. The pair (u, v) comes from the two 32-bit halves of one 64-bit
+//! draw (see `genbod`).
 //! (rand_distr is not used: the workspace pins a rand_distr built for another rand major version.)
 
 use rand::Rng;
 
-/// A normal-deviate source that caches the spare deviate of each polar pair.
-#[derive(Clone, Debug, Default)]
+use crate::genbod::fill_disc;
+
+/// Pairs drawn per refill.
+const PAIRS: usize = 64;
+
+/// A buffer of normal deviates, refilled a batch at a time: the batch's accept-reject draws
+/// come first, then its logarithms and square roots, a loop of independent iterations.
+#[derive(Clone, Debug)]
 pub(crate) struct Normal {
-    spare: Option<f64>,
+    buf: [f64; 2 * PAIRS],
+    disc: [[f64; 3]; PAIRS],
+    pos: usize,
+}
+
+impl Default for Normal {
+    fn default() -> Self {
+        Self { buf: [0.0; 2 * PAIRS], disc: [[0.0; 3]; PAIRS], pos: 2 * PAIRS }
+    }
 }
 
 impl Normal {
     /// One N(0, 1) deviate.
     #[inline]
     pub(crate) fn sample<R: Rng>(&mut self, rng: &mut R) -> f64 {
-        if let Some(z) = self.spare.take() {
-            return z;
+        if self.pos >= self.buf.len() {
+            self.refill(rng);
         }
-        loop {
-            let u = 2.0 * rng.random::<f64>() - 1.0;
-            let v = 2.0 * rng.random::<f64>() - 1.0;
-            let s = u * u + v * v;
-            if s > 0.0 && s < 1.0 {
-                let f = (-2.0 * s.ln() / s).sqrt();
-                self.spare = Some(v * f);
-                return u * f;
-            }
+        let z = self.buf.get(self.pos).copied().unwrap_or(0.0);
+        self.pos += 1;
+        z
+    }
+
+    #[inline(never)]
+    fn refill<R: Rng>(&mut self, rng: &mut R) {
+        // (u, v) uniform in the unit disc, s = u^2 + v^2 in (0, 1): u f and v f with
+        // f = sqrt(-2 ln s / s) are independent N(0, 1).
+        fill_disc(rng, &mut self.disc);
+        for ([u, v, s], z) in self.disc.iter().zip(self.buf.chunks_exact_mut(2)) {
+            let f = (-2.0 * s.ln() / s).sqrt();
+            z[0] = u * f;
+            z[1] = v * f;
         }
+        self.pos = 0;
     }
 }
 

@@ -1,7 +1,14 @@
 //! The fast simulation proper (RapidSim's event loop, arXiv:1612.07489 section 2): draw the head's
-//! (pT, eta), sample resonance masses, decay every node by Raubold-Lynch phase space (unweighted),
-//! boost to the lab, apply the acceptance to the true momenta of the reconstructed particles,
-//! smear them, and build the candidate from the smeared momenta with the assigned mass hypotheses.
+//! (pT, eta), sample resonance masses, decay every node by unweighted phase space in its rest
+//! frame (`genbod`), boost to the lab, apply the acceptance to the true momenta of the
+//! reconstructed particles, smear them, and build the candidate from the smeared momenta with the
+//! assigned mass hypotheses.
+//!
+//! Every random draw of an event (production, masses, rest-frame decays) happens before the
+//! first boost, so the acceptance can reject an event as soon as one reconstructed particle's lab
+//! momentum exists without changing what later events draw: the counting paths (histogram,
+//! sample, overlap) stop there, while [`FastSim::run`] boosts every particle for its visitor, and
+//! both see the same events.
 //!
 //! Events are generated in fixed-size chunks; chunk `i` draws from `ChaCha8Rng::seed_from_u64(seed)`
 //! with stream `i`, and chunk results are merged in chunk order, so the output depends on the seed
@@ -19,7 +26,10 @@ use serde::{Deserialize, Serialize};
 use crate::chain::{DecayChain, Detection};
 use crate::detector::{DetectorConfig, ResolutionLut};
 use crate::error::{Error, Result};
-use crate::genbod::{Frame, MAX_DAUGHTERS, cos_sin_uniform, decay_at_rest, genbod_bound, max_weight};
+use crate::genbod::{
+    DalitzPoint, Frame, MAX_DAUGHTERS, Triangle, dalitz_point, decay_at_rest, fill_disc, genbod_bound,
+    three_body_momenta, unit_pair,
+};
 use crate::lineshape::BreitWigner;
 use crate::normal::Normal;
 use crate::production::{Production, ProductionConfig};
@@ -87,8 +97,11 @@ struct NodeGen {
     wide_children: bool,
     /// Sum of the children's minimal masses.
     threshold: f64,
-    /// Maximal phase-space weight when the node's and its daughters' masses are fixed.
+    /// GENBOD's bound on the phase-space weight when the node's and its daughters' masses are
+    /// fixed (unused for three bodies, which are sampled in the Dalitz plane).
     fixed: Option<f64>,
+    /// The Dalitz triangle of a three-body node whose masses are fixed.
+    triangle: Option<Triangle>,
 }
 
 /// A reconstructed leaf, for the hot loop.
@@ -102,11 +115,37 @@ struct RecoLeaf {
     hyp_mass2: f64,
 }
 
-/// Per-chunk scratch space, allocated once per chunk.
+/// Events generated together, stage by stage (production, decays, boosts, smearing): each
+/// stage is a short loop over independent events, which the processor overlaps, instead of one
+/// long dependent chain per event.
+const BLOCK: usize = 64;
+
+/// What became of one event of a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Failed,
+    Rejected,
+    Accepted,
+}
+
+/// Per-chunk scratch space for one block of events (event `e`'s particles at
+/// `e * particles ..`), allocated once per chunk.
 struct Workspace {
+    particles: usize,
+    leaves: usize,
     mass: Vec<f64>,
+    /// Lab four-momenta.
     p: Vec<FourMomentum>,
+    /// Four-momenta in the rest frame of the particle's mother.
+    rest: Vec<FourMomentum>,
     reco: Vec<FourMomentum>,
+    fate: [Fate; BLOCK],
+    candidate: [f64; BLOCK],
+    /// Head pT and exp(eta), per event.
+    pt_exp_eta: [[f64; 2]; BLOCK],
+    /// Points of the unit disc for azimuths and rotations.
+    disc: [[f64; 3]; 2 * BLOCK],
+    dalitz: [DalitzPoint; BLOCK],
     normal: Normal,
 }
 
@@ -120,6 +159,9 @@ pub struct FastSim {
     nodes: Vec<NodeGen>,
     line_shapes: Vec<Option<BreitWigner>>,
     reco: Vec<RecoLeaf>,
+    /// Per particle: whether the acceptance is tested on it (a reconstructed leaf, with an
+    /// acceptance configured).
+    in_acceptance_test: Vec<bool>,
     observables: Vec<Observable>,
 }
 
@@ -260,7 +302,7 @@ impl FastSim {
             }
             let fixed = (!p.wide && !wide_children).then(|| {
                 let masses: Vec<f64> = kids.iter().map(|c| c.species.mass).collect();
-                max_weight(p.species.mass, &masses)
+                genbod_bound(p.species.mass, &masses)
             });
             nodes.push(NodeGen {
                 index: i,
@@ -269,11 +311,17 @@ impl FastSim {
                 wide_children,
                 threshold: kids.iter().map(|c| c.min_mass).sum(),
                 fixed,
+                triangle: match (p.wide || wide_children, kids) {
+                    (false, [a, b, c]) => {
+                        Triangle::new(p.species.mass, [a.species.mass, b.species.mass, c.species.mass])
+                    }
+                    _ => None,
+                },
             });
         }
         let line_shapes =
             parts.iter().map(|p| p.wide.then(|| BreitWigner::new(p.species.mass, p.species.width))).collect();
-        let reco = chain
+        let reco: Vec<RecoLeaf> = chain
             .leaves()
             .iter()
             .enumerate()
@@ -286,7 +334,23 @@ impl FastSim {
             })
             .collect();
         let lut = ResolutionLut::new(&options.detector.momentum_resolution);
-        Ok(Self { chain, options, production, lut, nodes, line_shapes, reco, observables: Vec::new() })
+        let mut in_acceptance_test = vec![false; parts.len()];
+        if options.detector.acceptance.is_some() {
+            for l in &reco {
+                in_acceptance_test[l.particle] = true;
+            }
+        }
+        Ok(Self {
+            chain,
+            options,
+            production,
+            lut,
+            nodes,
+            line_shapes,
+            reco,
+            in_acceptance_test,
+            observables: Vec::new(),
+        })
     }
 
     /// Resolves `tree` against `table` and prepares its simulation (the one-call form of
@@ -347,32 +411,42 @@ impl FastSim {
 
     fn workspace(&self) -> Workspace {
         let parts = self.chain.particles();
+        let (np, nl) = (parts.len(), self.chain.leaves().len());
         Workspace {
-            mass: parts.iter().map(|p| p.species.mass).collect(),
-            p: vec![FourMomentum::ZERO; parts.len()],
-            reco: vec![FourMomentum::ZERO; self.chain.leaves().len()],
+            particles: np,
+            leaves: nl,
+            mass: (0..BLOCK).flat_map(|_| parts.iter().map(|p| p.species.mass)).collect(),
+            p: vec![FourMomentum::ZERO; BLOCK * np],
+            rest: vec![FourMomentum::ZERO; BLOCK * np],
+            reco: vec![FourMomentum::ZERO; BLOCK * nl],
+            fate: [Fate::Accepted; BLOCK],
+            candidate: [0.0; BLOCK],
+            pt_exp_eta: [[0.0; 2]; BLOCK],
+            disc: [[0.0; 3]; 2 * BLOCK],
+            dalitz: [DalitzPoint::default(); BLOCK],
             normal: Normal::default(),
         }
     }
 
-    /// Draws the resonance masses top-down. Returns false after [`MAX_MASS_TRIES`] failures.
+    /// Draws the resonance masses of one event top-down into `mass` (its particles). Returns
+    /// false after [`MAX_MASS_TRIES`] failures.
     #[inline]
-    fn sample_masses(&self, ws: &mut Workspace, rng: &mut ChaCha8Rng) -> bool {
+    fn sample_masses(&self, mass: &mut [f64], rng: &mut ChaCha8Rng) -> bool {
         let parts = self.chain.particles();
         if let Some(bw) = &self.line_shapes[0] {
-            ws.mass[0] = bw.sample(parts[0].min_mass, parts[0].max_mass, rng.random());
+            mass[0] = bw.sample(parts[0].min_mass, parts[0].max_mass, rng.random());
         }
         for node in &self.nodes {
             if !node.wide_children {
                 continue;
             }
-            let top = ws.mass[node.index];
+            let top = mass[node.index];
             let mut ok = false;
             for _ in 0..MAX_MASS_TRIES {
                 let mut sum = 0.0;
                 let kids = node.first..node.first + node.n;
                 for ((pc, bw), m) in
-                    parts[kids.clone()].iter().zip(&self.line_shapes[kids.clone()]).zip(&mut ws.mass[kids])
+                    parts[kids.clone()].iter().zip(&self.line_shapes[kids.clone()]).zip(&mut mass[kids])
                 {
                     if let Some(bw) = bw {
                         let hi = pc.max_mass.min(top - (node.threshold - pc.min_mass));
@@ -392,108 +466,235 @@ impl FastSim {
         true
     }
 
-    /// Generates one event into `ws`; returns `None` on a generation failure, else whether it is
-    /// accepted (and then `ws.reco` and the returned mass are set).
+    /// The heads' lab four-momenta of the first `n` events of a block (stage by stage: the
+    /// (pT, eta) draws, the azimuths' points of the disc, then the arithmetic).
     #[inline]
-    fn event(&self, ws: &mut Workspace, rng: &mut ChaCha8Rng) -> Result<Option<(bool, f64)>> {
-        if !self.sample_masses(ws, rng) {
-            return Ok(None);
-        }
-        // Head.
-        let m0 = ws.mass[0];
-        ws.p[0] = match &self.production {
+    fn produce(&self, ws: &mut Workspace, n: usize, rng: &mut ChaCha8Rng) {
+        let np = ws.particles;
+        match &self.production {
             Production::Spectra { pt, eta } => {
-                let pt = pt.sample(rng.random());
-                let eta = eta.sample(rng.random());
-                let (c, s) = cos_sin_uniform(rng);
-                // sinh(eta) from one exponential (eta is bounded, no overflow).
-                let x = eta.exp();
-                let pz = 0.5 * pt * (x - 1.0 / x);
-                FourMomentum::from_p3_mass(pt * c, pt * s, pz, m0)
+                for v in &mut ws.pt_exp_eta[..n] {
+                    // 32-bit deviates, as RapidSim's TRandom3.
+                    let (u_pt, u_eta) = unit_pair(rng);
+                    let pt = pt.sample(u_pt);
+                    let (_, x) = eta.sample_exp(u_eta);
+                    *v = [pt, x];
+                }
+                fill_disc(rng, &mut ws.disc[..n]);
+                for e in 0..n {
+                    let [pt, x] = ws.pt_exp_eta[e];
+                    let [dx, dy, r2] = ws.disc[e];
+                    // One division for 1/x and 1/r2: (cos phi, sin phi) = ((dx^2 - dy^2), 2 dx dy) / r2
+                    // (von Neumann, see `genbod::cos_sin_from_disc`), pz = pT sinh(eta).
+                    let inv = 1.0 / (x * r2);
+                    let (c, s) = ((dx * dx - dy * dy) * (x * inv), 2.0 * dx * dy * (x * inv));
+                    let pz = 0.5 * pt * (x - r2 * inv);
+                    ws.p[e * np] = FourMomentum::from_p3_mass(pt * c, pt * s, pz, ws.mass[e * np]);
+                }
             }
-            Production::AtRest => FourMomentum::at_rest(m0),
-        };
-        // Decays, parents before daughters.
-        for node in &self.nodes {
-            let parent = ws.p[node.index];
-            let mp = ws.mass[node.index];
-            let range = node.first..node.first + node.n;
-            let masses = &ws.mass[range.clone()];
-            let wmax = match node.fixed {
-                Some(w) => w,
-                None => genbod_bound(mp, masses),
-            };
-            let done = decay_at_rest(mp, masses, wmax, rng, &mut ws.p[range.clone()], MAX_PHASE_SPACE_TRIES);
-            if !done {
-                return Ok(None);
-            }
-            let frame = Frame::new(&parent, mp);
-            for v in &mut ws.p[range] {
-                *v = frame.boost(v);
-            }
-        }
-        // Acceptance on the true momenta (RapidSim `partInAcceptance`).
-        if let Some(acc) = &self.options.detector.acceptance {
-            for l in &self.reco {
-                let p = &ws.p[l.particle];
-                if !acc.contains(p.px, p.py, p.pz) {
-                    return Ok(Some((false, 0.0)));
+            Production::AtRest => {
+                for e in 0..n {
+                    ws.p[e * np] = FourMomentum::at_rest(ws.mass[e * np]);
                 }
             }
         }
-        // Smearing and the candidate.
+    }
+
+    /// Three-body decays of `node` for the first `n` events of a block: Dalitz points by
+    /// accept-reject (see `genbod`), written slot by slot without a data-dependent branch, then
+    /// the rotations' points of the disc, then the momenta.
+    #[inline]
+    fn three_body_block(&self, ws: &mut Workspace, node: &NodeGen, n: usize, rng: &mut ChaCha8Rng) {
+        let np = ws.particles;
+        let (i, f) = (node.index, node.first);
+        let mut e = 0;
+        let mut tries = 0u32;
+        while e < n {
+            let triangle = match node.triangle {
+                Some(t) => Some(t),
+                None => {
+                    let base = e * np;
+                    let masses = [ws.mass[base + f], ws.mass[base + f + 1], ws.mass[base + f + 2]];
+                    Triangle::new(ws.mass[base + i], masses)
+                }
+            };
+            let Some(triangle) = triangle.filter(|_| ws.fate[e] != Fate::Failed) else {
+                ws.fate[e] = Fate::Failed;
+                e += 1;
+                continue;
+            };
+            let (u, v) = unit_pair(rng);
+            let (inside, d) = dalitz_point(&triangle, u, v);
+            ws.dalitz[e] = d;
+            e += usize::from(inside);
+            tries = if inside { 0 } else { tries + 1 };
+            if tries >= MAX_PHASE_SPACE_TRIES {
+                ws.fate[e] = Fate::Failed;
+                e += 1;
+                tries = 0;
+            }
+        }
+        fill_disc(rng, &mut ws.disc[..2 * n]);
+        for e in 0..n {
+            if ws.fate[e] != Fate::Failed {
+                let base = e * np;
+                three_body_momenta(
+                    &ws.dalitz[e],
+                    ws.disc[2 * e],
+                    ws.disc[2 * e + 1],
+                    &mut ws.rest[base + f..base + f + 3],
+                );
+            }
+        }
+    }
+
+    /// Generates the first `n` (at most [`BLOCK`]) events of a block into `ws`: `ws.fate[e]`
+    /// says what became of event `e`, and for accepted events `ws.candidate[e]` and its
+    /// reconstructed momenta are set. Every random draw but the smearing's (masses, production,
+    /// rest-frame decays) comes before the first boost, and the smearing draws only for accepted
+    /// events; so with `ALL_LAB = false` an event can stop at the first reconstructed particle
+    /// outside the acceptance (its other lab momenta are then stale) and still give the same
+    /// events as `ALL_LAB = true`, which computes every lab momentum.
+    fn block<const ALL_LAB: bool>(&self, ws: &mut Workspace, n: usize, rng: &mut ChaCha8Rng) {
+        let (np, nl) = (ws.particles, ws.leaves);
+        let n = n.min(BLOCK);
+        let wide = self.line_shapes.iter().any(Option::is_some);
+        for e in 0..n {
+            ws.fate[e] = if !wide || self.sample_masses(&mut ws.mass[e * np..(e + 1) * np], rng) {
+                Fate::Accepted
+            } else {
+                Fate::Failed
+            };
+        }
+        self.produce(ws, n, rng);
+        // Decays in the mothers' rest frames.
+        for node in &self.nodes {
+            if node.n == 3 {
+                self.three_body_block(ws, node, n, rng);
+                continue;
+            }
+            let range = node.first..node.first + node.n;
+            for e in 0..n {
+                if ws.fate[e] == Fate::Failed {
+                    continue;
+                }
+                let base = e * np;
+                let mp = ws.mass[base + node.index];
+                let masses = &ws.mass[base + range.start..base + range.end];
+                let out = &mut ws.rest[base + range.start..base + range.end];
+                let wmax = match node.fixed {
+                    Some(w) => w,
+                    None => genbod_bound(mp, masses),
+                };
+                if !decay_at_rest(mp, masses, wmax, rng, out, MAX_PHASE_SPACE_TRIES) {
+                    ws.fate[e] = Fate::Failed;
+                }
+            }
+        }
+        // Boosts to the lab, parents before daughters, with the acceptance on the true momenta
+        // of the reconstructed particles (RapidSim `partInAcceptance`).
+        // A node's daughters are all boosted and tested without an early exit (cheaper than
+        // mispredicting where the exit is); events rejected by an earlier node skip later ones
+        // unless every lab momentum is wanted.
+        // Without a configured acceptance no particle is tested, and the default box is unused.
+        let acceptance = self.options.detector.acceptance.unwrap_or_default();
+        for node in &self.nodes {
+            for e in 0..n {
+                let skip = if ALL_LAB { ws.fate[e] == Fate::Failed } else { ws.fate[e] != Fate::Accepted };
+                if skip {
+                    continue;
+                }
+                let base = e * np;
+                let frame = Frame::new(&ws.p[base + node.index], ws.mass[base + node.index]);
+                let mut outside = false;
+                for c in node.first..node.first + node.n {
+                    let v = frame.boost(&ws.rest[base + c]);
+                    ws.p[base + c] = v;
+                    outside |= self.in_acceptance_test[c] & !acceptance.contains(v.px, v.py, v.pz);
+                }
+                if outside {
+                    ws.fate[e] = Fate::Rejected;
+                }
+            }
+        }
+        for e in 0..n {
+            if ws.fate[e] == Fate::Accepted {
+                let (truth, reco) = (&ws.p[e * np..(e + 1) * np], &mut ws.reco[e * nl..(e + 1) * nl]);
+                ws.candidate[e] = self.reconstruct(truth, reco, &mut ws.normal, rng);
+            }
+        }
+    }
+
+    /// Smears an accepted event's reconstructed particles (true lab momenta `truth`) into `reco`
+    /// and returns the candidate mass.
+    #[inline]
+    fn reconstruct(
+        &self,
+        truth: &[FourMomentum],
+        reco: &mut [FourMomentum],
+        normal: &mut Normal,
+        rng: &mut ChaCha8Rng,
+    ) -> f64 {
         let det = &self.options.detector;
+        let (sc, sm) = (det.slope_resolution.constant, det.slope_resolution.multiple_scattering);
+        let (cs, cc) = (det.calorimeter.stochastic, det.calorimeter.constant);
         let mut sum = FourMomentum::ZERO;
         for l in &self.reco {
-            let t = ws.p[l.particle];
-            let (px, py, pz) = if !det.smear {
-                (t.px, t.py, t.pz)
+            let t = truth[l.particle];
+            let (px, py, pz, p2) = if !det.smear {
+                (t.px, t.py, t.pz, t.p2())
             } else {
                 match l.detection {
                     Detection::Track => {
                         let p = t.p();
-                        let ps = p * (1.0 + self.lut.eval(p) * ws.normal.sample(rng));
+                        let ps = p * (1.0 + self.lut.eval(p) * normal.sample(rng));
                         if t.pz.abs() <= 1e-9 * p {
                             // Slopes are undefined transverse to the beam (possible only without
                             // the forward acceptance): smear the magnitude alone.
                             let k = if p > 0.0 { ps / p } else { 1.0 };
                             let v =
                                 FourMomentum::from_p3_mass(t.px * k, t.py * k, t.pz * k, l.hyp_mass2.sqrt());
-                            ws.reco[l.slot] = v;
+                            reco[l.slot] = v;
                             sum += v;
                             continue;
                         }
-                        // RapidSim evaluates the slope resolution at the smeared momentum.
-                        let st = det.slope_resolution(ps);
-                        let tx = t.px / t.pz + st * ws.normal.sample(rng);
-                        let ty = t.py / t.pz + st * ws.normal.sample(rng);
+                        // RapidSim evaluates the slope resolution at the smeared momentum:
+                        // sigma_t = sqrt(constant^2 + (multiple_scattering / p)^2).
+                        // One division for 1/ps and 1/pz.
+                        let r = 1.0 / (ps.max(1e-12) * t.pz);
+                        let ms = sm * (t.pz * r);
+                        let st = (sc * sc + ms * ms).sqrt();
+                        let inv_pz = ps.max(1e-12) * r;
+                        let tx = t.px * inv_pz + st * normal.sample(rng);
+                        let ty = t.py * inv_pz + st * normal.sample(rng);
                         let mut pz = ps / (1.0 + tx * tx + ty * ty).sqrt();
                         if t.pz < 0.0 {
                             pz = -pz;
                         }
-                        (tx * pz, ty * pz, pz)
+                        // |p| is ps by construction.
+                        (tx * pz, ty * pz, pz, ps * ps)
                     }
                     Detection::Calorimeter => {
-                        let e = t.e;
-                        let k = 1.0 + det.relative_energy_resolution(e) * ws.normal.sample(rng);
-                        (t.px * k, t.py * k, t.pz * k)
+                        // sigma_E/E = stochastic / sqrt(E) (+) constant.
+                        let rel = (cs * cs / t.e.max(1e-12) + cc * cc).sqrt();
+                        let k = 1.0 + rel * normal.sample(rng);
+                        (t.px * k, t.py * k, t.pz * k, t.p2() * (k * k))
                     }
-                    Detection::Invisible => (t.px, t.py, t.pz),
+                    Detection::Invisible => (t.px, t.py, t.pz, t.p2()),
                 }
             };
-            let e = (px * px + py * py + pz * pz + l.hyp_mass2).sqrt();
-            let v = FourMomentum::new(px, py, pz, e);
-            ws.reco[l.slot] = v;
+            let v = FourMomentum::new(px, py, pz, (p2 + l.hyp_mass2).sqrt());
+            reco[l.slot] = v;
             sum += v;
         }
-        Ok(Some((true, sum.mass())))
+        sum.mass()
     }
 
     /// Runs events of chunks `chunks` (each `chunk_size` events, the chunk holding event
     /// `total_events - 1` truncated), visiting every event with `visit` on a per-chunk
     /// accumulator made by `init`; returns the accumulators in chunk order, each with its
     /// (generated, failed) counts.
-    fn run_chunks<A, I, V>(
+    fn run_chunks<const ALL_LAB: bool, A, I, V>(
         &self,
         chunks: Range<u64>,
         total_events: u64,
@@ -515,15 +716,30 @@ impl FastSim {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 rng.set_stream(c);
                 let mut ws = self.workspace();
+                let (np, nl) = (ws.particles, ws.leaves);
                 let mut acc = init();
                 let mut failed = 0u64;
-                for _ in 0..n {
-                    match self.event(&mut ws, &mut rng)? {
-                        None => failed += 1,
-                        Some((accepted, mass)) => {
-                            let view = EventView { accepted, mass, reco: &ws.reco, truth: &ws.p };
-                            visit(&mut acc, &view);
-                        }
+                let mut left = n;
+                while left > 0 {
+                    let m = left.min(BLOCK as u64) as usize;
+                    left -= m as u64;
+                    self.block::<ALL_LAB>(&mut ws, m, &mut rng);
+                    for e in 0..m {
+                        let accepted = match ws.fate[e] {
+                            Fate::Failed => {
+                                failed += 1;
+                                continue;
+                            }
+                            Fate::Rejected => false,
+                            Fate::Accepted => true,
+                        };
+                        let view = EventView {
+                            accepted,
+                            mass: if accepted { ws.candidate[e] } else { 0.0 },
+                            reco: &ws.reco[e * nl..(e + 1) * nl],
+                            truth: &ws.p[e * np..(e + 1) * np],
+                        };
+                        visit(&mut acc, &view);
                     }
                 }
                 Ok((acc, n, failed))
@@ -545,7 +761,11 @@ impl FastSim {
         V: Fn(&mut A, &EventView<'_>) + Sync,
     {
         let chunks = n_events.div_ceil(self.options.chunk_size as u64);
-        Ok(self.run_chunks(0..chunks, n_events, seed, init, visit)?.into_iter().map(|(a, _, _)| a).collect())
+        Ok(self
+            .run_chunks::<true, _, _, _>(0..chunks, n_events, seed, init, visit)?
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect())
     }
 
     /// Counts per chunk range, for the streaming overlap: (generated, failed, accepted,
@@ -566,7 +786,7 @@ impl FastSim {
         seed: u64,
         ranges: &[(f64, f64)],
     ) -> Result<(u64, u64, u64, Vec<u64>)> {
-        let out = self.run_chunks(
+        let out = self.run_chunks::<false, _, _, _>(
             chunks,
             total_events,
             seed,
@@ -614,7 +834,7 @@ impl FastSim {
     pub fn sample(&self, n_events: u64, seed: u64) -> Result<MassSample> {
         let n_obs = self.observables.len();
         let chunks = n_events.div_ceil(self.options.chunk_size as u64);
-        let out = self.run_chunks(
+        let out = self.run_chunks::<false, _, _, _>(
             0..chunks,
             n_events,
             seed,
@@ -677,7 +897,7 @@ impl FastSim {
         }
         let chunks = n_events.div_ceil(self.options.chunk_size as u64);
         let scale = bins as f64 / (hi - lo);
-        let out = self.run_chunks(
+        let out = self.run_chunks::<false, _, _, _>(
             0..chunks,
             n_events,
             seed,

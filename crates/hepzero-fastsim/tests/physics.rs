@@ -126,6 +126,12 @@ fn b0_to_kpi_resolution_follows_from_momentum_resolution() {
     // The core of the peak (half the central 68.3% interval) is about 25 MeV; the RMS is larger
     // because high-momentum B0 give a wider resolution (sigma_p/p grows with p).
     let core = s.sample(60_000, 11).unwrap().summary().unwrap().peak_sigma;
+    eprintln!(
+        "B0 -> K+ pi-: sigma_m core {:.1} MeV, rms {:.1} MeV, propagated {:.1} MeV",
+        1e3 * core,
+        1e3 * observed,
+        1e3 * expected
+    );
     assert!((0.022..0.028).contains(&core), "core sigma_m = {core} GeV, expected about 25 MeV");
     assert!(observed > core && observed < 0.035, "rms {observed}");
 }
@@ -169,6 +175,7 @@ fn pion_taken_as_kaon_shifts_b0_to_pipi_up_by_81_mev() {
     let mb = mass("B0");
     let sm = s.summary().unwrap();
     let shift = sm.mass_mean - mb;
+    eprintln!("B0 -> pi+ pi- with pi+ as K+: mean shift {:+.1} MeV", 1e3 * shift);
     assert!((shift - 0.081).abs() < 0.015, "mean shift {shift} GeV");
     // The peak of the distribution sits above the signal, below the mean.
     let mode = mode(&s, mb - 0.2, mb + 0.4) - mb;
@@ -183,6 +190,7 @@ fn kaon_taken_as_pion_shifts_b0_to_kk_down_by_89_mev() {
     let s = sim(&tree, SimOptions::default()).sample(100_000, 6).unwrap();
     let mb = mass("B0");
     let shift = s.summary().unwrap().mass_mean - mb;
+    eprintln!("B0 -> K+ K- with K- as pi-: mean shift {:+.1} MeV", 1e3 * shift);
     assert!((shift + 0.089).abs() < 0.015, "mean shift {shift} GeV");
     let mode = mode(&s, mb - 0.4, mb + 0.2) - mb;
     assert!(mode < -0.02 && mode > shift, "mode shift {mode}, median shift {}", median(&s) - mb);
@@ -340,6 +348,71 @@ fn dalitz_observables_satisfy_the_mass_sum_rule() {
     let tree = b0(vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-"), ChainTree::missing("pi0")]);
     assert!(sim(&tree, SimOptions::default()).with_observables(vec![obs("x", vec![2])]).is_err());
     assert!(sim(&tree, SimOptions::default()).with_observables(vec![obs("x", vec![7])]).is_err());
+}
+
+/// The m23^2 range of a three-body decay at fixed m12^2 (PDG Review "Kinematics", Dalitz plot).
+fn m23_range(m: f64, [m1, m2, m3]: [f64; 3], s12: f64) -> (f64, f64) {
+    let r = s12.sqrt();
+    let e2 = (s12 - m1 * m1 + m2 * m2) / (2.0 * r);
+    let e3 = (m * m - s12 - m3 * m3) / (2.0 * r);
+    let p2 = (e2 * e2 - m2 * m2).max(0.0).sqrt();
+    let p3 = (e3 * e3 - m3 * m3).max(0.0).sqrt();
+    ((e2 + e3).powi(2) - (p2 + p3).powi(2), (e2 + e3).powi(2) - (p2 - p3).powi(2))
+}
+
+/// Issue 4: three-body phase space is flat in the Dalitz plane (chi-square at 1% significance
+/// over 10^6 events), here for the simulation's own decay path (B0 at rest, perfect detector,
+/// Dalitz variables as observables). Flat events are uniform in (u, v): u the CDF of the m12^2
+/// marginal (proportional to the m23^2 range), v the position inside the m23^2 range; 20 x 20
+/// cells, 399 degrees of freedom, 1% critical value 467.6 (Wilson-Hilferty).
+#[test]
+fn three_body_decays_are_flat_in_the_dalitz_plane() {
+    use hepzero_fastsim::Observable;
+    let tree = b0(vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-"), ChainTree::leaf("pi0")]);
+    let options = SimOptions {
+        production: ProductionConfig {
+            source: hepzero_fastsim::SpectrumSource::AtRest,
+            ..Default::default()
+        },
+        detector: DetectorConfig::perfect(),
+        ..SimOptions::default()
+    };
+    let obs = |name: &str, leaves: Vec<usize>| Observable { name: name.to_string(), leaves };
+    let events = 1_000_000;
+    let s = sim(&tree, options)
+        .with_observables(vec![obs("m2_Kpi", vec![0, 1]), obs("m2_pipi0", vec![1, 2])])
+        .unwrap()
+        .sample(events, 21)
+        .unwrap();
+    assert_eq!(s.masses.len() as u64, events);
+    let (m, masses) = (mass("B0"), [mass("K+"), mass("pi+"), mass("pi0")]);
+    let (lo, hi) = ((masses[0] + masses[1]).powi(2), (m - masses[2]).powi(2));
+    const GRID: usize = 4000;
+    let h = (hi - lo) / GRID as f64;
+    let width = |x: f64| {
+        let (a, b) = m23_range(m, masses, x);
+        b - a
+    };
+    let mut cdf = vec![0.0; GRID + 1];
+    for i in 1..=GRID {
+        let (x0, x1) = (lo + h * (i - 1) as f64, lo + h * i as f64);
+        cdf[i] = cdf[i - 1] + h / 6.0 * (width(x0) + 4.0 * width(0.5 * (x0 + x1)) + width(x1));
+    }
+    let bins = 20;
+    let mut counts = vec![0u64; bins * bins];
+    for (&s12, &s23) in s.observables[0].iter().zip(&s.observables[1]) {
+        let t = ((s12 - lo) / h).clamp(0.0, GRID as f64 - 1e-9);
+        let i = t as usize;
+        let u = (cdf[i] + (t - i as f64) * (cdf[i + 1] - cdf[i])) / cdf[GRID];
+        let (a, b) = m23_range(m, masses, s12);
+        let v = (s23 - a) / (b - a);
+        counts[((u * bins as f64) as usize).min(bins - 1) * bins
+            + ((v * bins as f64) as usize).min(bins - 1)] += 1;
+    }
+    let expected = events as f64 / (bins * bins) as f64;
+    let chi2: f64 = counts.iter().map(|&c| (c as f64 - expected).powi(2) / expected).sum();
+    eprintln!("flat Dalitz plane, 10^6 B0 -> K+ pi- pi0: chi2 = {chi2:.1} for 399 dof (1% critical 467.6)");
+    assert!(chi2 < 467.6, "chi2 = {chi2} (399 dof, 1% critical value 467.6)");
 }
 
 /// A 4-pi detector with smearing and the B0 at rest: backward and transverse tracks are smeared
