@@ -1,6 +1,7 @@
-//! Reading and writing events: the compact HZJ1 fixture format (stored jets' constituents as
-//! little-endian f32 (px, py, pz, E), described in `fixtures/jets/README.md`) and HepMC3 ASCII
-//! (`HepMC::Asciiv3`, status-1 particles, GEV or MEV units), so users can bring generator output.
+//! Reading and writing events: the compact fixture formats described in `fixtures/jets/README.md`
+//! (HZJ2: stored jets' constituents as integer-MeV momentum components and a mass-table index, about
+//! 7 bytes a particle; HZJ1: little-endian f32 (px, py, pz, E)) and HepMC3 ASCII (`HepMC::Asciiv3`,
+//! status-1 particles, GEV or MEV units), so users can bring generator output.
 
 use crate::cluster::{ClusterSequence, JetDefinition, cluster};
 use crate::error::{Error, Result};
@@ -39,21 +40,22 @@ pub fn cluster_events(events: &[Event], definition: JetDefinition) -> Result<Vec
 }
 
 const MAGIC: &[u8; 4] = b"HZJ1";
+const MAGIC2: &[u8; 4] = b"HZJ2";
 
-/// Reads a file in either format (HZJ1 if it starts with the magic bytes, else HepMC3 ASCII).
+/// Reads a file in any format (HZJ2 or HZJ1 if it starts with their magic bytes, else HepMC3 ASCII).
 ///
 /// # Errors
 /// I/O errors, parse errors with line numbers, and invalid particles or empty events named by event.
 pub fn read_events(path: &Path) -> Result<Vec<Event>> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| Error::Io { file: name.clone(), error })?;
-    if bytes.starts_with(MAGIC) {
+    if bytes.starts_with(MAGIC) || bytes.starts_with(MAGIC2) {
         parse_hzj(&bytes, &name)
     } else {
         let text = std::str::from_utf8(&bytes).map_err(|e| Error::Parse {
             file: name.clone(),
             line: 0,
-            message: format!("not HZJ1 and not UTF-8 text: {e}"),
+            message: format!("not HZJ1/HZJ2 and not UTF-8 text: {e}"),
         })?;
         parse_hepmc3(text, &name)
     }
@@ -78,16 +80,45 @@ impl Cursor<'_> {
         out.copy_from_slice(slice);
         Ok(out)
     }
+
+    /// An unsigned LEB128 varint (at most 10 bytes).
+    fn varint(&mut self, what: &str) -> Result<u64> {
+        let mut u = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.take::<1>(what)?[0];
+            u |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(u);
+            }
+        }
+        Err(self.error(format!("varint longer than 10 bytes in {what}")))
+    }
+
+    fn error(&self, message: String) -> Error {
+        Error::Parse {
+            file: self.file.to_string(),
+            line: self.event,
+            message: format!("{message} (byte {}, event {})", self.at, self.event),
+        }
+    }
 }
 
-/// Parses HZJ1 bytes (`file` names the source in errors; for binary files the error's `line` is the event index).
+/// Parses HZJ2 or HZJ1 bytes (`file` names the source in errors; for binary files the error's
+/// `line` is the event index).
 ///
 /// # Errors
 /// Truncated or malformed data, invalid particles, events without particles.
 pub fn parse_hzj(bytes: &[u8], file: &str) -> Result<Vec<Event>> {
+    if bytes.starts_with(MAGIC2) {
+        return parse_hzj2(bytes, file);
+    }
     let mut c = Cursor { bytes, at: 0, file, event: 0 };
     if &c.take::<4>("magic")? != MAGIC {
-        return Err(Error::Parse { file: file.to_string(), line: 0, message: "missing HZJ1 magic".into() });
+        return Err(Error::Parse {
+            file: file.to_string(),
+            line: 0,
+            message: "missing HZJ1/HZJ2 magic".into(),
+        });
     }
     let n_events = u32::from_le_bytes(c.take::<4>("event count")?) as usize;
     // Never trust a count for an allocation: each event needs at least one byte.
@@ -109,6 +140,71 @@ pub fn parse_hzj(bytes: &[u8], file: &str) -> Result<Vec<Event>> {
                 particles.push(p);
             }
             jet_sizes.push(n);
+        }
+        if particles.is_empty() {
+            return Err(Error::EmptyEvent.in_event(ev));
+        }
+        events.push(Event { number: ev, particles, jet_sizes });
+    }
+    if c.at != bytes.len() {
+        return Err(Error::Parse {
+            file: file.to_string(),
+            line: n_events,
+            message: format!("{} trailing bytes", bytes.len() - c.at),
+        });
+    }
+    Ok(events)
+}
+
+/// Parses HZJ2: a mass table, then per particle a mass index and integer momentum components.
+/// E = sqrt(((px^2 + py^2) + pz^2) + m^2) in f64, operation for operation as `fixtures/jets/hzj.py`
+/// and `fastjet_groom.cc` compute it, so hepzero and FastJet cluster bit-identical inputs.
+fn parse_hzj2(bytes: &[u8], file: &str) -> Result<Vec<Event>> {
+    let mut c = Cursor { bytes, at: 4, file, event: 0 };
+    let n_events = u32::from_le_bytes(c.take::<4>("event count")?) as usize;
+    let units = u32::from_le_bytes(c.take::<4>("momentum unit")?);
+    if units == 0 {
+        return Err(c.error("momentum unit of zero per GeV".into()));
+    }
+    let units = f64::from(units);
+    let n_masses = c.take::<1>("mass count")?[0] as usize;
+    let mut masses = Vec::with_capacity(n_masses);
+    for _ in 0..n_masses {
+        let m = f64::from_le_bytes(c.take::<8>("mass table")?);
+        if !m.is_finite() || m < 0.0 {
+            return Err(c.error(format!("mass table entry {m} is not a finite non-negative mass")));
+        }
+        masses.push(m);
+    }
+    let mut events = Vec::with_capacity(n_events.min(bytes.len()));
+    for ev in 0..n_events {
+        c.event = ev;
+        let n_jets = c.take::<1>("jet count")?[0] as usize;
+        let mut particles = Vec::new();
+        let mut jet_sizes = Vec::with_capacity(n_jets);
+        for _ in 0..n_jets {
+            let n = c.varint("constituent count")?;
+            // Each particle takes at least 4 bytes: a count larger than what is left is corrupt.
+            if n > (bytes.len() - c.at) as u64 / 4 {
+                return Err(c.error(format!("constituent count {n} exceeds the remaining bytes")));
+            }
+            for _ in 0..n {
+                let k = c.take::<1>("mass index")?[0] as usize;
+                let m = *masses.get(k).ok_or_else(|| c.error(format!("mass index {k} not in the table")))?;
+                let mut p = [0f64; 3];
+                for x in &mut p {
+                    let u = c.varint("momentum")?;
+                    // Zigzag: 0, -1, 1, -2, ... ; the i64 then f64 conversion is exact below 2^53.
+                    let q = (u >> 1) as i64 ^ -((u & 1) as i64);
+                    *x = q as f64 / units;
+                }
+                let [px, py, pz] = p;
+                let e = (((px * px + py * py) + pz * pz) + m * m).sqrt();
+                let p = Momentum::new(px, py, pz, e);
+                p.validate(particles.len()).map_err(|e| e.in_event(ev))?;
+                particles.push(p);
+            }
+            jet_sizes.push(n as usize);
         }
         if particles.is_empty() {
             return Err(Error::EmptyEvent.in_event(ev));
@@ -321,9 +417,79 @@ mod tests {
         #[test]
         fn hzj_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let mut b = b"HZJ1".to_vec();
+            b.extend(bytes.iter().copied());
+            let _ = parse_hzj(&b, "mem");
+            let mut b = b"HZJ2".to_vec();
             b.extend(bytes);
             let _ = parse_hzj(&b, "mem");
         }
+
+        #[test]
+        fn hzj2_round_trip(
+            jets in proptest::collection::vec(
+                proptest::collection::vec((0u8..3, -2_000_000i64..2_000_000, -2_000_000i64..2_000_000,
+                    -9_000_000i64..9_000_000), 1..40), 1..3),
+        ) {
+            let table = [0.0, 0.13957, 0.93827];
+            let events = vec![jets.clone()];
+            let back = parse_hzj(&encode_hzj2(&events, &table), "mem").unwrap();
+            prop_assert_eq!(back[0].jet_sizes.clone(), jets.iter().map(Vec::len).collect::<Vec<_>>());
+            for (&(k, qx, qy, qz), p) in jets.iter().flatten().zip(&back[0].particles) {
+                let (px, py, pz) = (qx as f64 / 1000.0, qy as f64 / 1000.0, qz as f64 / 1000.0);
+                prop_assert_eq!((p.px, p.py, p.pz), (px, py, pz));
+                let m = table[k as usize];
+                prop_assert_eq!(p.e, (((px * px + py * py) + pz * pz) + m * m).sqrt());
+            }
+        }
+    }
+
+    /// (mass index, qx, qy, qz in MeV), as HZJ2 stores a particle.
+    type Stored = (u8, i64, i64, i64);
+
+    /// HZJ2 as `fixtures/jets/hzj.py` writes it (events of jets of stored particles).
+    fn encode_hzj2(events: &[Vec<Vec<Stored>>], table: &[f64]) -> Vec<u8> {
+        fn varint(out: &mut Vec<u8>, mut u: u64) {
+            while u >= 0x80 {
+                out.push((u as u8 & 0x7f) | 0x80);
+                u >>= 7;
+            }
+            out.push(u as u8);
+        }
+        let zigzag = |v: i64| if v >= 0 { 2 * v as u64 } else { (-2 * v - 1) as u64 };
+        let mut out = b"HZJ2".to_vec();
+        out.extend_from_slice(&(events.len() as u32).to_le_bytes());
+        out.extend_from_slice(&1000u32.to_le_bytes());
+        out.push(table.len() as u8);
+        for m in table {
+            out.extend_from_slice(&m.to_le_bytes());
+        }
+        for ev in events {
+            out.push(ev.len() as u8);
+            for jet in ev {
+                varint(&mut out, jet.len() as u64);
+                for &(k, qx, qy, qz) in jet {
+                    out.push(k);
+                    for q in [qx, qy, qz] {
+                        varint(&mut out, zigzag(q));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn hzj2_errors_are_named() {
+        let good = encode_hzj2(&[vec![vec![(1, 1000, -2000, 3000)]]], &[0.0, 0.5]);
+        assert_eq!(parse_hzj(&good, "f").unwrap()[0].particles.len(), 1);
+        let bad_index = encode_hzj2(&[vec![vec![(2, 1000, -2000, 3000)]]], &[0.0, 0.5]);
+        let err = parse_hzj(&bad_index, "f").unwrap_err().to_string();
+        assert!(err.contains("mass index 2") && err.contains("event 0"), "{err}");
+        let err = parse_hzj(&good[..good.len() - 1], "f").unwrap_err().to_string();
+        assert!(err.contains("truncated"), "{err}");
+        let empty = encode_hzj2(&[vec![vec![(1, 1, 1, 1)]], vec![vec![]]], &[0.0, 0.5]);
+        let err = parse_hzj(&empty, "f").unwrap_err().to_string();
+        assert!(err.contains("event 1") && err.contains("empty"), "{err}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod groom;
 pub mod io;
 pub mod lund;
 pub mod momentum;
+mod plain;
 
 pub use cluster::{Algorithm, ClusterSequence, Jet, JetDefinition, Node, Strategy, cluster, cluster_with};
 pub use error::{Error, Result};

@@ -1,4 +1,4 @@
-//! Fuzzes both event parsers (HZJ1 binary, HepMC3 ASCII) and clusters whatever parses: neither may
+//! Fuzzes both event parsers (HZJ1/HZJ2 binary, HepMC3 ASCII) and clusters whatever parses: neither may
 //! panic on any input.
 #![no_main]
 
