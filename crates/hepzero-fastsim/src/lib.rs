@@ -17,6 +17,7 @@
 
 mod chain;
 mod detector;
+mod draws;
 mod error;
 mod genbod;
 mod lineshape;

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chain::{DecayChain, Detection};
 use crate::detector::{DetectorConfig, ResolutionLut};
+use crate::draws::Draws;
 use crate::error::{Error, Result};
 use crate::genbod::{
     DalitzPoint, Frame, MAX_DAUGHTERS, Triangle, dalitz_point, decay_at_rest, fill_disc, genbod_bound,
@@ -431,7 +432,7 @@ impl FastSim {
     /// Draws the resonance masses of one event top-down into `mass` (its particles). Returns
     /// false after [`MAX_MASS_TRIES`] failures.
     #[inline]
-    fn sample_masses(&self, mass: &mut [f64], rng: &mut ChaCha8Rng) -> bool {
+    fn sample_masses(&self, mass: &mut [f64], rng: &mut Draws) -> bool {
         let parts = self.chain.particles();
         if let Some(bw) = &self.line_shapes[0] {
             mass[0] = bw.sample(parts[0].min_mass, parts[0].max_mass, rng.random());
@@ -469,7 +470,7 @@ impl FastSim {
     /// The heads' lab four-momenta of the first `n` events of a block (stage by stage: the
     /// (pT, eta) draws, the azimuths' points of the disc, then the arithmetic).
     #[inline]
-    fn produce(&self, ws: &mut Workspace, n: usize, rng: &mut ChaCha8Rng) {
+    fn produce(&self, ws: &mut Workspace, n: usize, rng: &mut Draws) {
         let np = ws.particles;
         match &self.production {
             Production::Spectra { pt, eta } => {
@@ -504,7 +505,7 @@ impl FastSim {
     /// accept-reject (see `genbod`), written slot by slot without a data-dependent branch, then
     /// the rotations' points of the disc, then the momenta.
     #[inline]
-    fn three_body_block(&self, ws: &mut Workspace, node: &NodeGen, n: usize, rng: &mut ChaCha8Rng) {
+    fn three_body_block(&self, ws: &mut Workspace, node: &NodeGen, n: usize, rng: &mut Draws) {
         let np = ws.particles;
         let (i, f) = (node.index, node.first);
         let mut e = 0;
@@ -555,7 +556,7 @@ impl FastSim {
     /// events; so with `ALL_LAB = false` an event can stop at the first reconstructed particle
     /// outside the acceptance (its other lab momenta are then stale) and still give the same
     /// events as `ALL_LAB = true`, which computes every lab momentum.
-    fn block<const ALL_LAB: bool>(&self, ws: &mut Workspace, n: usize, rng: &mut ChaCha8Rng) {
+    fn block<const ALL_LAB: bool>(&self, ws: &mut Workspace, n: usize, rng: &mut Draws) {
         let (np, nl) = (ws.particles, ws.leaves);
         let n = n.min(BLOCK);
         let wide = self.line_shapes.iter().any(Option::is_some);
@@ -633,7 +634,7 @@ impl FastSim {
         truth: &[FourMomentum],
         reco: &mut [FourMomentum],
         normal: &mut Normal,
-        rng: &mut ChaCha8Rng,
+        rng: &mut Draws,
     ) -> f64 {
         let det = &self.options.detector;
         let (sc, sm) = (det.slope_resolution.constant, det.slope_resolution.multiple_scattering);
@@ -713,8 +714,9 @@ impl FastSim {
             .map(|c| {
                 let start = c.saturating_mul(cs);
                 let n = cs.min(total_events.saturating_sub(start));
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                rng.set_stream(c);
+                let mut stream = ChaCha8Rng::seed_from_u64(seed);
+                stream.set_stream(c);
+                let mut rng = Draws::new(stream);
                 let mut ws = self.workspace();
                 let (np, nl) = (ws.particles, ws.leaves);
                 let mut acc = init();

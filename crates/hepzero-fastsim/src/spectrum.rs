@@ -221,7 +221,7 @@ impl Sampler {
     }
 
     /// The bin's left edge, the offset inside it and the bin's exp(left edge) for the deviate u.
-    #[inline]
+    #[inline(always)]
     fn locate(&self, u: f64) -> (f64, f64, f64) {
         let n = self.bins.len();
         let x = u * n as f64;
@@ -245,7 +245,7 @@ impl Sampler {
 
     /// [`Sampler::sample`] and the exponential of the value: exp(left edge) from the table times
     /// the Taylor polynomial of exp(offset) when the bins are narrow, else `f64::exp`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sample_exp(&self, u: f64) -> (f64, f64) {
         let (left, offset, exp_left) = self.locate(u);
         let x = (left + offset).clamp(self.min, self.max);
