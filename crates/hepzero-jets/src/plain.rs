@@ -150,17 +150,25 @@ pub(crate) fn cluster_plain(particles: &[Momentum], def: JetDefinition) -> (Vec<
                 continue;
             }
             let nn = live[s].nn;
-            if nn == gone[0] || nn == gone[1] {
-                find_nn(live, s, r2);
-            }
-            if new_slot != usize::MAX {
+            let lost = nn == gone[0] || nn == gone[1];
+            if new_slot == usize::MAX {
+                if lost {
+                    find_nn(live, s, r2);
+                }
+            } else {
                 let d = geo_dist(live[s].rap, live[s].phi, rk, pk);
-                let closer = d < live[s].nn_dist;
-                live[s].nn_dist = if closer { d } else { live[s].nn_dist };
-                live[s].nn = if closer { new_slot } else { live[s].nn };
                 let closer = d < best_k;
                 best_k = if closer { d } else { best_k };
                 nn_k = if closer { s } else { nn_k };
+                // Every other pseudojet is at least the old neighbour distance away, so a new
+                // pseudojet strictly closer than that is the nearest without a search (for C/A
+                // about half of the pseudojets that lost their neighbour).
+                if d < live[s].nn_dist {
+                    live[s].nn_dist = d;
+                    live[s].nn = new_slot;
+                } else if lost {
+                    find_nn(live, s, r2);
+                }
             }
             if live[s].nn == tail {
                 live[s].nn = moved;
