@@ -658,7 +658,14 @@ impl Engine {
                     }
                 }
                 if self.nn[mu] == i || self.nn[mu] == j {
-                    self.find_nn(m);
+                    // Everything else is at least the lost neighbour's distance away: a strictly
+                    // closer k is the nearest without a search.
+                    if dk < self.nn_dist[mu] {
+                        self.nn[mu] = k;
+                        self.nn_dist[mu] = dk;
+                    } else {
+                        self.find_nn(m);
+                    }
                     changed.push(m);
                 } else if dk < self.nn_dist[mu] {
                     self.nn[mu] = k;
