@@ -47,7 +47,7 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn new(p: &FourMomentum, m: f64) -> Self {
         // One division for both reciprocals.
         let em = p.e + m;
@@ -55,7 +55,7 @@ impl Frame {
         Self { p: *p, inv_m: em * r, inv_em: m * r }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn boost(&self, v: &FourMomentum) -> FourMomentum {
         let f = &self.p;
         let pp = f.px * v.px + f.py * v.py + f.pz * v.pz;
@@ -133,7 +133,7 @@ pub(crate) fn random_axes<R: Rng>(rng: &mut R) -> ([f64; 3], [f64; 3]) {
 }
 
 /// [`random_axes`] from its two points of the unit disc, each `[x, y, x^2 + y^2]`.
-#[inline]
+#[inline(always)]
 pub(crate) fn axes_from_discs(a: [f64; 3], b: [f64; 3]) -> ([f64; 3], [f64; 3]) {
     let [w, x, s1] = a;
     let [c, d, s2] = b;
@@ -158,14 +158,30 @@ pub(crate) fn fill_disc<R: Rng>(rng: &mut R, out: &mut [[f64; 3]]) {
     }
 }
 
+/// [`fill_disc`] into separate arrays of x, y and x^2 + y^2 (the same draws, in the same order,
+/// for `xs.len()` points).
+#[inline(always)]
+pub(crate) fn fill_disc_soa<R: Rng>(rng: &mut R, xs: &mut [f64], ys: &mut [f64], ss: &mut [f64]) {
+    let n = xs.len().min(ys.len()).min(ss.len());
+    let mut k = 0;
+    while k < n {
+        let (u, v) = symmetric_pair(rng);
+        let s = u * u + v * v;
+        xs[k] = u;
+        ys[k] = v;
+        ss[k] = s;
+        k += usize::from(s < 1.0);
+    }
+}
+
 /// A point of the triangle that circumscribes a three-body Dalitz region, with what the
 /// momenta need: rest-frame energies, p1^2, p3^2 and p1 . p3.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DalitzPoint {
-    e: [f64; 3],
-    k1: f64,
-    k3: f64,
-    c: f64,
+    pub(crate) e: [f64; 3],
+    pub(crate) k1: f64,
+    pub(crate) k3: f64,
+    pub(crate) c: f64,
 }
 
 /// The constants of a three-body decay's Dalitz triangle (see [`dalitz_point`]).
@@ -226,19 +242,19 @@ pub(crate) fn dalitz_point(t: &Triangle, u: f64, v: f64) -> (bool, DalitzPoint) 
 
 /// The three rest-frame four-momenta of an accepted Dalitz point, oriented by the uniformly
 /// random rotation made of two points `a`, `b` of the unit disc (see [`random_axes`]).
-#[inline]
-pub(crate) fn three_body_momenta(d: &DalitzPoint, a: [f64; 3], b: [f64; 3], out: &mut [FourMomentum]) {
+#[inline(always)]
+pub(crate) fn three_body_momenta(d: &DalitzPoint, a: [f64; 3], b: [f64; 3]) -> [FourMomentum; 3] {
     let p1 = d.k1.sqrt();
     let par = d.c / p1;
     let perp = (d.k3 - par * par).max(0.0).sqrt();
     let (n, t) = axes_from_discs(a, b);
     let q = [p1 * n[0], p1 * n[1], p1 * n[2]];
     let r = [par * n[0] + perp * t[0], par * n[1] + perp * t[1], par * n[2] + perp * t[2]];
-    if let [o1, o2, o3, ..] = out {
-        *o1 = FourMomentum::new(q[0], q[1], q[2], d.e[0]);
-        *o2 = FourMomentum::new(-(q[0] + r[0]), -(q[1] + r[1]), -(q[2] + r[2]), d.e[1]);
-        *o3 = FourMomentum::new(r[0], r[1], r[2], d.e[2]);
-    }
+    [
+        FourMomentum::new(q[0], q[1], q[2], d.e[0]),
+        FourMomentum::new(-(q[0] + r[0]), -(q[1] + r[1]), -(q[2] + r[2]), d.e[1]),
+        FourMomentum::new(r[0], r[1], r[2], d.e[2]),
+    ]
 }
 
 /// One unweighted three-body decay of a parent of mass `m` at rest into `masses` (sum below
@@ -264,7 +280,9 @@ pub(crate) fn three_body_at_rest<R: Rng>(
         if inside {
             let a = in_disc(rng);
             let b = in_disc(rng);
-            three_body_momenta(&d, [a.0, a.1, a.2], [b.0, b.1, b.2], out);
+            for (o, v) in out.iter_mut().zip(three_body_momenta(&d, [a.0, a.1, a.2], [b.0, b.1, b.2])) {
+                *o = v;
+            }
             return true;
         }
     }
