@@ -1,0 +1,72 @@
+//! Size of the network: width, depth, heads and context lengths.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Shape of a [`PolicyValueNet`](crate::PolicyValueNet).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransformerConfig {
+    /// Number of token ids (the `hepzero-tokens` vocabulary's `len()`).
+    pub vocab_size: usize,
+    /// Width of the residual stream.
+    pub d_model: usize,
+    /// Attention heads (must divide `d_model`).
+    pub heads: usize,
+    /// Encoder blocks.
+    pub encoder_layers: usize,
+    /// Decoder blocks.
+    pub decoder_layers: usize,
+    /// Hidden width of the feed-forward layers.
+    pub d_ff: usize,
+    /// Longest signal (encoder context).
+    pub max_signal_len: usize,
+    /// Longest decoder input: `SEP` plus the background prefix (so backgrounds up to
+    /// `max_decoder_len - 1` tokens, then the `END` prediction).
+    pub max_decoder_len: usize,
+}
+
+impl TransformerConfig {
+    /// The default size for a vocabulary of `vocab_size` tokens: width 64, 4 heads, 2 encoder and
+    /// 2 decoder blocks, feed-forward 128, contexts 32 (signal) and 80 (decoder: room for the
+    /// longest background the default grammar allows, 76 tokens at depth 3 on the LHCb table).
+    pub fn new(vocab_size: usize) -> Self {
+        Self {
+            vocab_size,
+            d_model: 64,
+            heads: 4,
+            encoder_layers: 2,
+            decoder_layers: 2,
+            d_ff: 128,
+            max_signal_len: 32,
+            max_decoder_len: 80,
+        }
+    }
+
+    /// Checks that the configuration can be built.
+    pub fn validate(&self) -> Result<()> {
+        let positive = [
+            ("vocab_size", self.vocab_size),
+            ("d_model", self.d_model),
+            ("heads", self.heads),
+            ("d_ff", self.d_ff),
+            ("max_signal_len", self.max_signal_len),
+            ("max_decoder_len", self.max_decoder_len),
+        ];
+        if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
+            return Err(Error::InvalidConfig(format!("{name} must be positive")));
+        }
+        if !self.d_model.is_multiple_of(self.heads) {
+            return Err(Error::InvalidConfig(format!(
+                "heads ({}) must divide d_model ({})",
+                self.heads, self.d_model
+            )));
+        }
+        if self.vocab_size > usize::from(u16::MAX) + 1 {
+            return Err(Error::InvalidConfig(format!(
+                "vocab_size {} exceeds the u16 token ids",
+                self.vocab_size
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! Sampling complete backgrounds for one signal from the masked policy, many sequences at once,
+//! with the decoder's key/value cache so each token costs one decoder step (seed 000's agent draws
+//! its candidate backgrounds this way).
+
+use crate::eval::read_f32;
+use crate::{Error, PolicyValueNet, Result};
+use burn::tensor::Device;
+use hepzero_tokens::{BitMask, END, Grammar, PAD, SEP, TokenId};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// How [`PolicyValueNet::sample`] draws.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SampleConfig {
+    /// Number of complete backgrounds to draw.
+    pub count: usize,
+    /// Sequences decoded together.
+    pub batch_size: usize,
+    /// Softmax temperature (1 = the policy as trained; must be positive).
+    pub temperature: f32,
+    /// Seed; batch `i` uses stream `i` of `ChaCha8Rng::seed_from_u64(seed)`.
+    pub seed: u64,
+}
+
+impl PolicyValueNet {
+    /// Draws `config.count` complete backgrounds (token sequences without `END`) for the signal of
+    /// `grammar`, each token from the policy restricted to the grammar's valid next tokens.
+    pub fn sample(
+        &self,
+        grammar: &Grammar,
+        config: &SampleConfig,
+        device: &Device,
+    ) -> Result<Vec<Vec<TokenId>>> {
+        let vocab = self.config().vocab_size;
+        if grammar.vocab().len() != vocab {
+            return Err(Error::InvalidConfig(format!(
+                "the grammar's vocabulary has {} tokens, the network {}",
+                grammar.vocab().len(),
+                vocab
+            )));
+        }
+        let needed = grammar.max_background_len() + 1;
+        if needed > self.config().max_decoder_len {
+            return Err(Error::TooLong {
+                what: "longest background (plus END)",
+                len: needed,
+                max: self.config().max_decoder_len,
+            });
+        }
+        if config.batch_size == 0 || config.temperature.is_nan() || config.temperature <= 0.0 {
+            return Err(Error::InvalidConfig(format!(
+                "sampling needs batch_size > 0 and temperature > 0 (got {} and {})",
+                config.batch_size, config.temperature
+            )));
+        }
+        let inv_t = 1.0 / config.temperature;
+        let mut out = Vec::with_capacity(config.count);
+        let mut mask = BitMask::new(vocab);
+        let mut probs = vec![0.0f32; vocab];
+        for (index, start) in (0..config.count).step_by(config.batch_size).enumerate() {
+            let n = config.batch_size.min(config.count - start);
+            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+            rng.set_stream(index as u64);
+            let items = vec![(grammar.signal_tokens(), &[][..]); n];
+            let batch = crate::DecoderBatch::new(self.config(), &items)?;
+            let mut decode = self.start_decoding(&batch, device);
+            let mut states = vec![grammar.initial_state(); n];
+            let mut tokens: Vec<Vec<TokenId>> = vec![Vec::new(); n];
+            let mut done = vec![false; n];
+            let mut feed = vec![SEP; n];
+            while done.iter().any(|d| !d) {
+                let (logits, _) = self.decode_step(&mut decode, &feed, device)?;
+                let logits = read_f32(logits)?;
+                for (i, row) in logits.chunks(vocab).enumerate().take(n) {
+                    if done[i] {
+                        feed[i] = PAD;
+                        continue;
+                    }
+                    grammar.valid_next_into(&states[i], &mut mask);
+                    let max = mask.iter().map(|t| row[usize::from(t.0)]).fold(f32::NEG_INFINITY, f32::max);
+                    let mut total = 0.0f32;
+                    probs.iter_mut().for_each(|p| *p = 0.0);
+                    for t in mask.iter() {
+                        let p = ((row[usize::from(t.0)] - max) * inv_t).exp();
+                        probs[usize::from(t.0)] = p;
+                        total += p;
+                    }
+                    let mut u = rng.random::<f32>() * total;
+                    let mut chosen = None;
+                    for t in mask.iter() {
+                        chosen = Some(t);
+                        u -= probs[usize::from(t.0)];
+                        if u <= 0.0 {
+                            break;
+                        }
+                    }
+                    let Some(t) = chosen else {
+                        return Err(Error::InvalidConfig(format!(
+                            "the grammar allows no token after {:?}",
+                            tokens[i]
+                        )));
+                    };
+                    if t == END {
+                        done[i] = true;
+                        feed[i] = PAD;
+                    } else {
+                        grammar.push(&mut states[i], t)?;
+                        tokens[i].push(t);
+                        feed[i] = t;
+                    }
+                }
+            }
+            out.extend(tokens);
+        }
+        Ok(out)
+    }
+}
