@@ -4,11 +4,15 @@
 //! reconstructed particles, smear them, and build the candidate from the smeared momenta with the
 //! assigned mass hypotheses.
 //!
-//! Every random draw of an event (production, masses, rest-frame decays) happens before the
-//! first boost, so the acceptance can reject an event as soon as one reconstructed particle's lab
-//! momentum exists without changing what later events draw: the counting paths (histogram,
-//! sample, overlap) stop there, while [`FastSim::run`] boosts every particle for its visitor, and
-//! both see the same events.
+//! Events are generated in blocks of 64, stage by stage (masses, production, rest-frame
+//! decays, boosts with the acceptance, smearing of the accepted events), so that each stage is a
+//! short loop over independent events. Every random draw of an event but the smearing's happens
+//! before the first boost, and only accepted events are smeared, so an event rejected at one decay
+//! vertex can skip the boosts of the later vertices without changing what later events draw: the
+//! counting paths (histogram, sample, overlap) skip them, while [`FastSim::run`] boosts every
+//! particle for its visitor, and both see the same events. A chain that is one three-body decay of
+//! a narrow head keeps its per-event values in arrays (structure of arrays), so that its arithmetic
+//! loops vectorise; it draws and computes exactly what the generic path does.
 //!
 //! Events are generated in fixed-size chunks; chunk `i` draws from `ChaCha8Rng::seed_from_u64(seed)`
 //! with stream `i`, and chunk results are merged in chunk order, so the output depends on the seed
@@ -617,10 +621,11 @@ impl FastSim {
     #[inline(always)]
     fn lab_three_body_head(&self, ws: &mut Workspace, n: usize, rng: &mut Draws) {
         let n = n.min(BLOCK);
-        let (Some(node), Some(&m0)) = (self.nodes.first(), ws.mass.first()) else {
-            return;
-        };
-        let Some(triangle) = node.triangle else {
+        let np = ws.particles;
+        let triangle = self.nodes.first().and_then(|node| node.triangle);
+        let (Some(triangle), Some(&m0), true) = (triangle, ws.mass.first(), np >= 4) else {
+            // Not such a chain (excluded by `FastSim::new`).
+            ws.fate[..n].fill(Fate::Failed);
             return;
         };
         let soa = &mut *ws.soa;
@@ -672,7 +677,7 @@ impl FastSim {
         let [dx, dy, ds] = &mut soa.disc;
         fill_disc_soa(rng, &mut dx[..2 * n], &mut dy[..2 * n], &mut ds[..2 * n]);
         let acceptance = self.options.detector.acceptance.unwrap_or_default();
-        let tested = [self.in_acceptance_test[1], self.in_acceptance_test[2], self.in_acceptance_test[3]];
+        let tested = [1, 2, 3].map(|i| self.in_acceptance_test.get(i).copied().unwrap_or(false));
         let [e1, e2, e3, k1, k3, c] = &soa.dalitz;
         let [hx, hy, hz, he] = &soa.head;
         for e in 0..n {
@@ -691,7 +696,7 @@ impl FastSim {
             soa.outside[e] = outside;
         }
         // Back to per-event records.
-        for (e, (p, fate)) in ws.p.chunks_exact_mut(4).zip(&mut ws.fate[..n]).enumerate() {
+        for (e, (p, fate)) in ws.p.chunks_exact_mut(np).zip(&mut ws.fate[..n]).enumerate() {
             p[0] = FourMomentum::new(hx[e], hy[e], hz[e], he[e]);
             for k in 0..3 {
                 let l = &soa.lab[4 * k..4 * k + 4];
