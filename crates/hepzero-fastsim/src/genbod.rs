@@ -2,11 +2,12 @@
 //!
 //! - Three bodies (the common case): (m12^2, m23^2) uniform in the Dalitz plot, which is exactly
 //!   flat three-body phase space (PDG Review of Particle Physics, "Kinematics", three-body
-//!   decays: d Phi_3 is proportional to dm12^2 dm23^2 times the orientation angles), drawn by accept-reject from the triangle
-//!   m12^2 >= (m1+m2)^2, m23^2 >= (m2+m3)^2, m13^2 >= (m1+m3)^2 that circumscribes the Dalitz
-//!   region (acceptance between pi/(3 sqrt 3) = 60% at threshold and ~100% for light
-//!   daughters), then a uniformly random orientation from a uniform unit quaternion (Marsaglia,
-//!   Ann. Math. Stat. 43 (1972) 645). No weight, no maximum weight, two square roots per event.
+//!   decays: d Phi_3 is proportional to dm12^2 dm23^2 times the orientation angles), drawn by
+//!   accept-reject from the triangle m12^2 >= (m1+m2)^2, m23^2 >= (m2+m3)^2,
+//!   m13^2 >= (m1+m3)^2 that circumscribes the Dalitz region (a fraction pi/(3 sqrt 3) = 60% of
+//!   the points is kept at threshold, 93.7% for B0 -> K+ pi- pi0), then a uniformly random
+//!   orientation from a uniform unit quaternion (Marsaglia, Ann. Math. Stat. 43 (1972) 645). No
+//!   weight and no maximum weight; three square roots and two divisions per decay.
 //! - Two or more than three bodies: the Raubold-Lynch method (F. James, CERN 68-15 (1968); GENBOD,
 //!   CERNLIB W515): the intermediate masses and the weight prod p*_k are drawn first and
 //!   accept-rejected against GENBOD's bound, and only accepted configurations get directions and
