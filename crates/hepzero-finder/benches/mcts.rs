@@ -57,9 +57,15 @@ fn cached(c: &mut Criterion<cpu_clock::CpuClock>) {
     let vocab = Arc::new(Vocabulary::lhcb_default().expect("vocabulary"));
     let mut group = c.benchmark_group("background_cached");
     group.throughput(Throughput::Elements(SIMS));
-    for (name, signal) in [("B0_Kpi", "B0 -> K+ pi-"), ("B0_Kpipi0", "B0 -> K+ pi- pi0")] {
+    // Uniform playouts, and the default table-weighted playouts (`MctsConfig::playout_mode_weight`).
+    for (name, signal, playout) in [
+        ("B0_Kpi", "B0 -> K+ pi-", None),
+        ("B0_Kpipi0", "B0 -> K+ pi- pi0", None),
+        ("B0_Kpi_table_playouts", "B0 -> K+ pi-", Some(0.5)),
+        ("B0_Kpipi0_table_playouts", "B0 -> K+ pi- pi0", Some(0.5)),
+    ] {
         let m = model(&vocab, signal);
-        let env = BackgroundEnv::new(&m);
+        let env = BackgroundEnv::with_playout(&m, playout);
         let mut s = Search::new(&env, default_search(), ChaCha8Rng::seed_from_u64(3)).expect("search");
         s.run(&UniformEvaluator, SIMS).expect("warm-up");
         let scored = env.evaluations();

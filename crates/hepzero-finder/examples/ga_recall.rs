@@ -1,10 +1,21 @@
 //! Recall of the GA background search against the exhaustive oracle: for each signal, the fraction
 //! of the oracle's backgrounds above the reporting threshold that the GA's hall of fame contains,
-//! with the reward evaluations and wall time of both. Prints a Markdown table; `unscorable` counts
+//! with the reward evaluations and wall time. Prints a Markdown table; `unscorable` counts
 //! enumerated backgrounds the reward refused (skipped by both searches).
 //!
+//! ```text
 //! cargo run --release -p hepzero-finder --example ga_recall -- \
-//!     [--population 6000] [--generations 40] [--seed 0] [--threshold 1e-3] [--events 200000] ["SIGNAL" ...]
+//!     [--population 6000] [--generations 40] [--seed 0] [--threshold 1e-3] [--events 0] \
+//!     [--spec MODE_WEIGHT:REVISIT_FACTOR:ELITISM[:SEED] ...] [--no-oracle] ["SIGNAL" ...]
+//! ```
+//!
+//! Per signal, one reward model is built, the oracle scores every enumerated background with it,
+//! then each `--spec` (default: the library's defaults) runs the GA on the same model: rewards are
+//! deterministic per background and cached by canonical hash, so every search sees the oracle's
+//! values, and a GA's wall time is then its own search cost plus the rewards of backgrounds the
+//! oracle did not enumerate. Missed backgrounds are printed on stderr for the first spec. With
+//! `--no-oracle` only the searches run, each on a cold model (the time of the search alone, every
+//! reward included).
 
 use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, enumerate_backgrounds, run_ga};
 use hepzero_genetic::Silent;
@@ -13,18 +24,22 @@ use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
 use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::io::Write;
 use std::sync::Arc;
 
-const SIGNALS: [&str; 10] = [
+/// One signal of each kind the issue lists: B -> hh, B -> hhh, B -> h mu mu, B -> D h with D -> hh
+/// (and D -> hhh), Lambda_b, D -> hhh.
+const SIGNALS: [&str; 11] = [
     "B0 -> K+ pi-",
-    "B0 -> K+ pi- pi0",
-    "B_s0 -> K+ K-",
-    "B+ -> K+ mu+ mu-",
-    "B0 -> (D- -> K+ pi- pi-) pi+",
-    "Lambda_b0 -> p+ K-",
-    "D+ -> K- pi+ pi+",
-    "B+ -> K+ pi- pi+",
     "B0 -> pi+ pi-",
+    "B_s0 -> K+ K-",
+    "Lambda_b0 -> p+ K-",
+    "B0 -> K+ pi- pi0",
+    "B+ -> K+ K- pi+",
+    "B+ -> K+ mu+ mu-",
+    "B+ -> (anti-D0 -> K+ pi-) pi+",
+    "B0 -> (D- -> K+ pi- pi-) pi+",
+    "D+ -> K- pi+ pi+",
     "B_s0 -> (phi -> K+ K-) mu+ mu-",
 ];
 
@@ -45,8 +60,13 @@ fn model(vocab: &Arc<Vocabulary>, signal: &str, threshold: f64, events: u64) -> 
         ..Default::default()
     };
     let grammar = Grammar::new(vocab.clone(), signal, config).map_err(|e| format!("{signal}: {e}"))?;
-    let mut reward = RewardConfig { threshold, signal_events: events, ..Default::default() };
-    reward.streaming.max_events = reward.streaming.max_events.min(events.max(reward.streaming.min_events));
+    let mut reward = RewardConfig { threshold, ..Default::default() };
+    if events > 0 {
+        // Reduced statistics: `events` signal events and at most as many per background.
+        reward.signal_events = events;
+        reward.streaming.max_events =
+            reward.streaming.max_events.min(events.max(reward.streaming.min_events));
+    }
     RewardModel::new(Arc::new(grammar), particles, production, misid, reward)
         .map_err(|e| format!("{signal}: {e}"))
 }
@@ -79,81 +99,157 @@ fn reference(model: &RewardModel) -> Result<(Ranking, usize), String> {
     Ok((ranking, failed))
 }
 
+fn parse_spec(spec: &str, base: &GaSearchConfig) -> Result<GaSearchConfig, String> {
+    let mut c = base.clone();
+    let parts: Vec<&str> = spec.split(':').collect();
+    let num = |i: usize| -> Result<Option<f64>, String> {
+        parts.get(i).map(|s| s.parse::<f64>().map_err(|e| format!("spec {spec}: {e}"))).transpose()
+    };
+    if let Some(v) = num(0)? {
+        c.mode_weight = v;
+    }
+    if let Some(v) = num(1)? {
+        c.revisit_factor = v;
+    }
+    if let Some(v) = num(2)? {
+        c.elitism = v as usize;
+    }
+    if let Some(v) = num(3)? {
+        c.seed = v as u64;
+    }
+    Ok(c)
+}
+
 fn main() -> Result<(), String> {
-    let mut config = GaSearchConfig::default();
+    let mut base = GaSearchConfig::default();
     let mut threshold = 1e-3;
-    let mut events = 200_000u64;
+    // 0: the reward's default statistics (200,000 signal events, overlaps streamed to 5%).
+    let mut events = 0u64;
     let mut signals: Vec<String> = Vec::new();
+    let mut specs: Vec<String> = Vec::new();
+    let mut no_oracle = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {
-            "--population" => {
-                config.population = value()?.parse().map_err(|e| format!("--population: {e}"))?
-            }
+            "--population" => base.population = value()?.parse().map_err(|e| format!("--population: {e}"))?,
             "--generations" => {
-                config.generations = value()?.parse().map_err(|e| format!("--generations: {e}"))?
+                base.generations = value()?.parse().map_err(|e| format!("--generations: {e}"))?
             }
-            "--seed" => config.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--seed" => base.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--threshold" => threshold = value()?.parse().map_err(|e| format!("--threshold: {e}"))?,
             "--events" => events = value()?.parse().map_err(|e| format!("--events: {e}"))?,
+            "--spec" => specs.push(value()?),
+            "--no-oracle" => no_oracle = true,
             _ => signals.push(a),
         }
     }
     if signals.is_empty() {
         signals = SIGNALS.iter().map(|s| s.to_string()).collect();
     }
-    config.elitism = config.elitism.min(config.population.saturating_sub(1));
+    if specs.is_empty() {
+        specs.push(format!("{}:{}:{}", base.mode_weight, base.revisit_factor, base.elitism));
+    }
+    let configs: Vec<GaSearchConfig> =
+        specs.iter().map(|s| parse_spec(s, &base)).collect::<Result<_, _>>()?;
     let vocab = Arc::new(Vocabulary::lhcb_default().map_err(|e| e.to_string())?);
     println!(
-        "population {}, generations {}, seed {}, threshold {threshold:e}, signal events {events}",
-        config.population, config.generations, config.seed
+        "population {}, generations {}, threshold {threshold:e}, signal events {events}",
+        base.population, base.generations
     );
     println!(
-        "| signal | oracle bkgs | GA found | recall | GA extra | GA evaluations | oracle candidates | GA s | oracle s | unscorable |"
+        "| signal | spec (mode weight:revisit:elitism:seed) | oracle bkgs | GA found | recall | GA extra | individuals evaluated | distinct scored | oracle candidates | GA s | oracle s | unscorable |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
-    let (mut total_oracle, mut total_found, mut total_evals) = (0usize, 0usize, 0u64);
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut totals = vec![(0usize, 0usize, 0u64, 0u64, 0.0f64); configs.len()];
     for signal in &signals {
-        // Separate models, so the GA does not reuse rewards the oracle computed.
-        let oracle_model = match model(&vocab, signal, threshold, events) {
+        let built = std::time::Instant::now();
+        let m = match model(&vocab, signal, threshold, events) {
             Ok(m) => m,
             Err(e) => {
-                println!("| {signal} | skipped: {e} | | | | | | | | |");
+                println!("| {signal} | skipped: {e} | | | | | | | | | | |");
                 continue;
             }
         };
-        let (oracle, unscorable) = reference(&oracle_model).map_err(|e| format!("{signal}: oracle: {e}"))?;
-        let ga_model = model(&vocab, signal, threshold, events)?;
-        let (ga, _) = run_ga(&ga_model, &config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
+        if no_oracle {
+            println!(
+                "{signal}: reward model (signal simulation) built in {:.1} s",
+                built.elapsed().as_secs_f64()
+            );
+            // Timing of the search alone on a cold model (it pays every reward it needs).
+            for config in &configs {
+                let (ga, _) = run_ga(&m, config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
+                println!(
+                    "| `{}` | {}:{}:{}:{} | | {} (above threshold) | | | {} | {} | | {:.1} | | |",
+                    ga.signal,
+                    config.mode_weight,
+                    config.revisit_factor,
+                    config.elitism,
+                    config.seed,
+                    ga.backgrounds.len(),
+                    ga.candidates,
+                    ga.evaluations,
+                    ga.seconds
+                );
+            }
+            continue;
+        }
+        let (oracle, unscorable) = reference(&m).map_err(|e| format!("{signal}: oracle: {e}"))?;
         let want: HashSet<&str> = oracle.backgrounds.iter().map(|b| b.background.as_str()).collect();
-        let got: HashSet<&str> = ga.backgrounds.iter().map(|b| b.background.as_str()).collect();
-        let found = want.intersection(&got).count();
-        let extra = got.difference(&want).count();
-        total_oracle += want.len();
-        total_found += found;
-        total_evals += ga.evaluations;
-        let recall = if want.is_empty() { f64::NAN } else { found as f64 / want.len() as f64 };
-        println!(
-            "| `{}` | {} | {} | {:.1}% | {} | {} | {} | {:.1} | {:.1} | {} |",
-            oracle.signal,
-            want.len(),
-            found,
-            100.0 * recall,
-            extra,
-            ga.evaluations,
-            oracle.candidates,
-            ga.seconds,
-            oracle.seconds,
-            unscorable
-        );
-        for missed in want.difference(&got) {
-            eprintln!("{signal}: GA missed {missed}");
+        for (k, config) in configs.iter().enumerate() {
+            let mut config = config.clone();
+            config.elitism = config.elitism.min(config.population.saturating_sub(1));
+            let (ga, _) = run_ga(&m, &config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
+            let got: HashSet<&str> = ga.backgrounds.iter().map(|b| b.background.as_str()).collect();
+            let found = want.intersection(&got).count();
+            let extra = got.difference(&want).count();
+            let t = &mut totals[k];
+            t.0 += want.len();
+            t.1 += found;
+            t.2 += ga.candidates;
+            t.3 += ga.evaluations;
+            t.4 += ga.seconds;
+            let recall = if want.is_empty() { f64::NAN } else { found as f64 / want.len() as f64 };
+            println!(
+                "| `{}` | {}:{}:{}:{} | {} | {} | {:.1}% | {} | {} | {} | {} | {:.1} | {:.1} | {} |",
+                oracle.signal,
+                config.mode_weight,
+                config.revisit_factor,
+                config.elitism,
+                config.seed,
+                want.len(),
+                found,
+                100.0 * recall,
+                extra,
+                ga.candidates,
+                ga.evaluations,
+                oracle.candidates,
+                ga.seconds,
+                oracle.seconds,
+                unscorable
+            );
+            if k == 0 {
+                let mut missed: Vec<_> =
+                    oracle.backgrounds.iter().filter(|b| !got.contains(b.background.as_str())).collect();
+                missed.sort_by(|a, b| b.reward.total_cmp(&a.reward));
+                for b in missed {
+                    eprintln!("{signal}: GA missed {} (R = {:.3e})", b.background, b.reward);
+                }
+            }
+            let _ = std::io::stdout().flush();
         }
     }
-    println!(
-        "| **total** | {total_oracle} | {total_found} | {:.1}% | | {total_evals} | | | | |",
-        100.0 * total_found as f64 / total_oracle.max(1) as f64
-    );
+    for (k, t) in totals.iter().enumerate() {
+        println!(
+            "| **total** | {} | {} | {} | {:.1}% | | {} | {} | | {:.1} | | |",
+            specs[k],
+            t.0,
+            t.1,
+            100.0 * t.1 as f64 / t.0.max(1) as f64,
+            t.2,
+            t.3,
+            t.4
+        );
+    }
     Ok(())
 }

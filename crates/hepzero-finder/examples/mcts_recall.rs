@@ -1,7 +1,8 @@
 //! Recall of pure MCTS against the exhaustive oracle on one signal, at the seed's budget.
 //!
 //! `cargo run --release -p hepzero-finder --example mcts_recall -- "B0 -> K+ pi-" [sequences] [seed]
-//!  [normalisation:simulations-per-move[:c_puct[:seed]] ...]` (normalisation `log` or `ranked`), e.g.
+//!  [normalisation:simulations-per-move[:c_puct[:seed[:revisit_reward[:playout]]]] ...]` (normalisation
+//!  `log` or `ranked`; playout `uniform` or a mode weight in [0, 1]), e.g.
 //! `... 100000 0 log:100000 ranked:100000 log:1000 ranked:1000`: the oracle runs once, then each search.
 //!
 //! The model is the one of `tests/physics.rs` (parents: the hadrons with a measured production
@@ -66,12 +67,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         want.len(),
     );
     for spec in &specs {
-        // spec = normalisation:simulations-per-move[:c_puct[:seed]]
+        // spec = normalisation:simulations-per-move[:c_puct[:seed[:revisit_reward[:playout]]]]
         let mut parts = spec.split(':');
         let norm = parts.next().unwrap_or("log");
         let simulations: u64 = parts.next().map_or(Ok(100_000), str::parse)?;
         let c_puct: f32 = parts.next().map_or(Ok(default_search().c_puct), str::parse)?;
         let seed: u64 = parts.next().map_or(Ok(seed), str::parse)?;
+        let revisit: f64 = parts.next().map_or(Ok(MctsConfig::default().revisit_reward), str::parse)?;
+        let playout: Option<f64> = match parts.next() {
+            None => MctsConfig::default().playout_mode_weight,
+            Some("uniform") => None,
+            Some(w) => Some(w.parse()?),
+        };
         let normalisation = match norm {
             "ranked" => Normalisation::Ranked { alpha: 0.75, window: 256 },
             _ => Normalisation::LogMinMax { floor: 1e-12 },
@@ -80,6 +87,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sequences,
             simulations,
             seed,
+            revisit_reward: revisit,
+            playout_mode_weight: playout,
             search: hepzero_mcts::SearchConfig { normalisation, c_puct, ..default_search() },
             ..MctsConfig::default()
         };
@@ -88,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let hit = want.intersection(&got).count();
         let extra = got.difference(&want).count();
         println!(
-            "mcts {norm} sims/move {simulations} c_puct {c_puct} seed {seed}: {} distinct, {} above threshold, \
+            "mcts {norm} sims/move {simulations} c_puct {c_puct} seed {seed} revisit {revisit} playout {playout:?}: {} distinct, {} above threshold, \
              recall {hit}/{} = {:.3}, {extra} not in the oracle's list, {} episodes, {} refused, {:.1} s",
             mcts.candidates,
             got.len(),

@@ -8,7 +8,13 @@
 //! grammar's pushdown automaton: the automaton has no dead ends, so a token sequence built from
 //! allowed tokens always completes to a valid background.
 //!
-//! * Initialisation: a random walk on the valid-next masks (each allowed token equally likely).
+//! * Initialisation: a random walk on the valid-next masks, each allowed token drawn from a mixture
+//!   of flat token weights and the decay table's proposal (at a vertex, a mode of the parent drawn by
+//!   branching fraction among those containing the daughters so far, then one of its remaining
+//!   daughters): the reward is proportional to the chain's product of branching fractions, so the
+//!   table is the domain knowledge that puts the walk where the backgrounds above threshold are.
+//!   The flat part keeps every valid background reachable. The same sampler re-samples the parts of
+//!   a background that a mutation replaces.
 //! * Mutation (one of): change the parent; re-sample the root's decay mode; replace a sub-decay
 //!   (new particle and decay) or re-sample its decay mode; re-sample one final-state particle's
 //!   reconstruction (as itself / as another species / missing); swap the reconstructions of two
@@ -20,15 +26,19 @@
 //!   parents; a child is re-checked (`Grammar::check_background`), its reconstructions repaired
 //!   through the automaton if needed, and otherwise falls back to its parent.
 //! * Fitness: the hepzero-reward reward (the pruned upper bound for backgrounds that cannot reach
-//!   the threshold), evaluated in parallel batches by hepzero-genetic.
+//!   the threshold), evaluated in parallel batches by hepzero-genetic, times `revisit_factor^n` for a
+//!   background already evaluated `n` times in earlier generations (novelty pressure: the product
+//!   is the set of backgrounds found, so one already found should stop drawing offspring; cf. the
+//!   novelty-search and fitness-sharing literature, e.g. Lehman & Stanley, Evol. Comput. 19 (2011)
+//!   189, Goldberg & Richardson 1987).
 //! * Output: a [`Ranking`] with method `ga`, in the same form as the oracle's: every distinct
 //!   background of exact reward >= the model's threshold ever seen (the hall of fame).
 
 use crate::ranking::sort_breakdowns;
 use crate::{Error, Ranking, Result};
 use hepzero_genetic::{
-    Config, Context, Engine, Fitness, FitnessError, GaRng, GenerationReport, Genome, HallOfFameConfig, Mode,
-    Observer, Problem, Selection, Stop,
+    Config, Context, Engine, Fitness, FitnessError, GaRng, GenerationReport, Genome, Mode, Observer, Problem,
+    Selection, Stop,
 };
 use hepzero_reward::{Breakdown, RewardModel};
 use hepzero_tokens::{
@@ -36,11 +46,16 @@ use hepzero_tokens::{
     TokenId,
 };
 use rand::Rng;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-/// Settings of the GA background search; the defaults are the seed's configuration.
+/// Settings of the GA background search; the defaults are the seed's configuration (population
+/// 6,000, 40 generations) with the table proposal at weight 0.5 and novelty factor 0.3, the best
+/// total recall against the oracle measured in `docs/benchmarks.md` (hepzero-finder, GA).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GaSearchConfig {
@@ -62,6 +77,22 @@ pub struct GaSearchConfig {
     pub max_evaluations: Option<u64>,
     /// Backgrounds per parallel fitness batch.
     pub eval_batch: usize,
+    /// Share of the decay-table proposal in the token sampler (initialisation and the re-sampled
+    /// parts of mutations): at a decay vertex the next daughter (or the vertex's end) is drawn from
+    /// `mode_weight x` "a mode of the parent drawn by branching fraction among those that contain the
+    /// daughters so far, then one of its remaining daughters" `+ (1 - mode_weight) x` the flat token
+    /// weights. 0 is the plain walk on the grammar's masks.
+    pub mode_weight: f64,
+    /// Share of the uniform-mode proposal in the token sampler: as `mode_weight`, but every mode of
+    /// the parent that contains the daughters so far is equally likely, whatever its branching
+    /// fraction (backgrounds close to the signal, e.g. `B0 -> (K*0 -> K+ pi-) pi0` for
+    /// `B0 -> K+ pi- pi0`, have small branching fractions but large rewards). `mode_weight +
+    /// uniform_mode_weight` must not exceed 1; the rest is the flat token weights.
+    pub uniform_mode_weight: f64,
+    /// Selection fitness of a background already evaluated `n` times in earlier generations:
+    /// `reward x revisit_factor^n` (1: no novelty pressure). The output is the set of backgrounds
+    /// above threshold, so one already found should stop attracting offspring.
+    pub revisit_factor: f64,
 }
 
 impl Default for GaSearchConfig {
@@ -76,6 +107,9 @@ impl Default for GaSearchConfig {
             elitism: 60,
             max_evaluations: None,
             eval_batch: 16,
+            mode_weight: 0.5,
+            uniform_mode_weight: 0.0,
+            revisit_factor: 0.3,
         }
     }
 }
@@ -154,9 +188,46 @@ enum Edit {
 }
 
 /// The variation operators of the background search for one signal's grammar.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct BackgroundProblem<'g> {
     grammar: &'g Grammar,
+    mode_weight: f64,
+    uniform_mode_weight: f64,
+    /// Decay-table proposals by (parent, sorted daughters so far), filled on first use.
+    proposals: RwLock<FxHashMap<ProposalKey, Arc<Proposal>>>,
+}
+
+type ProposalKey = (u16, SmallVec<[u16; 8]>);
+
+/// What the decay table proposes at a vertex whose parent has emitted some daughters: draw one of
+/// the parent's modes that contain those daughters with probability proportional to its branching
+/// fraction, then one of its remaining daughters uniformly (or the vertex's end when none remain).
+#[derive(Debug, Default)]
+struct Proposal {
+    /// (daughter, unnormalised probability by branching fraction, unnormalised probability with
+    /// every mode equally likely), sorted by daughter.
+    next: Vec<(ParticleId, f64, f64)>,
+    /// Unnormalised probabilities of closing the vertex (by branching fraction, uniform over modes).
+    close: f64,
+    close_uniform: f64,
+}
+
+impl Proposal {
+    fn weight(&self, p: ParticleId) -> f64 {
+        self.next.binary_search_by_key(&p, |x| x.0).map_or(0.0, |i| self.next.get(i).map_or(0.0, |x| x.1))
+    }
+    fn weight_uniform(&self, p: ParticleId) -> f64 {
+        self.next.binary_search_by_key(&p, |x| x.0).map_or(0.0, |i| self.next.get(i).map_or(0.0, |x| x.2))
+    }
+}
+
+/// Where a token prefix stands, as far as the decay-table proposal is concerned.
+enum Position {
+    /// The next token is a daughter (or the end) of the open vertex `parent`, whose daughters so far
+    /// are `so_far`.
+    Daughter { parent: ParticleId, so_far: SmallVec<[ParticleId; 8]> },
+    /// A parent, an arrow or a reconstruction comes next.
+    Other,
 }
 
 /// Path (daughter indices from the root) and particle of every non-root node, in pre-order.
@@ -196,9 +267,107 @@ fn pick<T: Copy>(rng: &mut GaRng, items: &[T]) -> Option<T> {
 }
 
 impl<'g> BackgroundProblem<'g> {
-    /// The operators for this grammar's signal.
+    /// The operators for this grammar's signal, sampling with the flat token weights
+    /// (`mode_weight` 0).
     pub fn new(grammar: &'g Grammar) -> Self {
-        Self { grammar }
+        Self::with_weights(grammar, 0.0, 0.0)
+    }
+
+    /// The operators with the decay-table proposal mixed in at `mode_weight` (clamped to [0, 1];
+    /// see [`GaSearchConfig::mode_weight`]).
+    pub fn with_mode_weight(grammar: &'g Grammar, mode_weight: f64) -> Self {
+        Self::with_weights(grammar, mode_weight, 0.0)
+    }
+
+    /// The operators with the branching-fraction proposal at `mode_weight` and the uniform-mode
+    /// proposal at `uniform_mode_weight` (each clamped to [0, 1], the second to at most 1 - the
+    /// first; see [`GaSearchConfig`]).
+    pub fn with_weights(grammar: &'g Grammar, mode_weight: f64, uniform_mode_weight: f64) -> Self {
+        let clamp = |w: f64, hi: f64| if w.is_finite() { w.clamp(0.0, hi) } else { 0.0 };
+        let mode_weight = clamp(mode_weight, 1.0);
+        let uniform_mode_weight = clamp(uniform_mode_weight, 1.0 - mode_weight);
+        Self { grammar, mode_weight, uniform_mode_weight, proposals: RwLock::new(FxHashMap::default()) }
+    }
+
+    /// The open vertex of a token prefix and its daughters so far, when a daughter comes next.
+    fn position(&self, out: &[TokenId]) -> Position {
+        let vocab = self.grammar.vocab();
+        let mut stack: SmallVec<[(ParticleId, SmallVec<[ParticleId; 8]>); 4]> = SmallVec::new();
+        let (mut open, mut species, mut leaf) = (false, false, false);
+        for &t in out {
+            leaf = false;
+            match t {
+                ARROW | AS_ITSELF | MISSING => {}
+                OPEN => open = true,
+                AS_SPECIES => species = true,
+                CLOSE | hepzero_tokens::END => {
+                    stack.pop();
+                }
+                _ => {
+                    let Some(p) = vocab.token_particle(t) else { return Position::Other };
+                    if species {
+                        species = false;
+                    } else if let Some(top) = stack.last_mut() {
+                        top.1.push(p);
+                        if open {
+                            open = false;
+                            stack.push((p, SmallVec::new()));
+                        } else {
+                            leaf = true;
+                        }
+                    } else {
+                        stack.push((p, SmallVec::new()));
+                    }
+                }
+            }
+        }
+        match stack.pop() {
+            Some((parent, so_far)) if !species && !leaf && !out.is_empty() => {
+                Position::Daughter { parent, so_far }
+            }
+            _ => Position::Other,
+        }
+    }
+
+    /// The decay-table proposal at a vertex (memoised).
+    fn proposal(&self, parent: ParticleId, so_far: &[ParticleId]) -> Arc<Proposal> {
+        let mut key: ProposalKey = (parent.0, so_far.iter().map(|p| p.0).collect());
+        key.1.sort_unstable();
+        if let Some(p) = self.proposals.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return p;
+        }
+        let mut acc: FxHashMap<ParticleId, (f64, f64)> = FxHashMap::default();
+        let (mut close, mut close_uniform) = (0.0, 0.0);
+        let mut rest: SmallVec<[ParticleId; 16]> = SmallVec::new();
+        for mode in self.grammar.vocab().modes(parent) {
+            rest.clear();
+            rest.extend(mode.daughters.iter().copied());
+            let contains = key
+                .1
+                .iter()
+                .all(|&d| rest.iter().position(|x| x.0 == d).map(|i| rest.swap_remove(i)).is_some());
+            if !contains || mode.br.is_nan() || mode.br <= 0.0 {
+                continue;
+            }
+            if rest.is_empty() {
+                close += mode.br;
+                close_uniform += 1.0;
+                continue;
+            }
+            let n = rest.len() as f64;
+            for &x in &rest {
+                let e = acc.entry(x).or_default();
+                e.0 += mode.br / n;
+                e.1 += 1.0 / n;
+            }
+        }
+        let mut next: Vec<(ParticleId, f64, f64)> = acc.into_iter().map(|(p, (b, u))| (p, b, u)).collect();
+        next.sort_unstable_by_key(|x| x.0);
+        let p = Arc::new(Proposal { next, close, close_uniform });
+        if let Ok(mut m) = self.proposals.write() {
+            m.insert(key, p.clone());
+        }
+        p
     }
 
     fn genome(&self, decay: Decay) -> BackgroundGenome {
@@ -268,53 +437,112 @@ impl<'g> BackgroundProblem<'g> {
         out
     }
 
-    /// An allowed token, avoiding `avoid` when another is allowed. Closing a vertex weighs
-    /// `CLOSE_WEIGHT` and "as itself" `AS_ITSELF_WEIGHT`, other tokens 1: a uniform walk would
-    /// mostly build long, deep chains, while the backgrounds that matter are short and mostly
-    /// fully reconstructed. With `same_charge`, particle tokens of that charge are preferred.
+    /// An allowed token after the prefix `out` (in state `state`), avoiding `avoid` when another is
+    /// allowed. Flat weights: closing a vertex weighs `CLOSE_WEIGHT` and "as itself"
+    /// `AS_ITSELF_WEIGHT`, other tokens 1 (a uniform walk would mostly build long, deep chains, while
+    /// the backgrounds that matter are short and mostly fully reconstructed). Where a daughter comes
+    /// next, the decay-table proposal is mixed in at `mode_weight` (the reward is proportional to the
+    /// chain's product of branching fractions, so modes are drawn as the table weighs them). With
+    /// `same_charge`, particle tokens of that charge are preferred.
     fn sample_with(
         &self,
         state: &State,
+        out: &[TokenId],
         avoid: Option<TokenId>,
         same_charge: Option<i32>,
         rng: &mut GaRng,
     ) -> Option<TokenId> {
+        self.choose(state, out, avoid, same_charge, rng.random::<f64>())
+    }
+
+    /// [`Self::sample_with`] given the uniform number `u` in [0, 1) (the MCTS playouts draw it from
+    /// their own stream).
+    pub(crate) fn choose(
+        &self,
+        state: &State,
+        out: &[TokenId],
+        avoid: Option<TokenId>,
+        same_charge: Option<i32>,
+        u: f64,
+    ) -> Option<TokenId> {
         let mask = self.grammar.valid_next(state);
-        let mut allowed: Vec<TokenId> = mask.iter().collect();
+        let mut allowed: SmallVec<[TokenId; 64]> = mask.iter().collect();
         if allowed.len() > 1
             && let Some(a) = avoid
         {
             allowed.retain(|t| *t != a);
         }
+        let vocab = self.grammar.vocab();
         if let Some(q) = same_charge {
-            let vocab = self.grammar.vocab();
             let charged = |t: &TokenId| vocab.token_particle(*t).is_some_and(|p| vocab.charge3(p) == q);
             if allowed.iter().any(charged) {
-                allowed.retain(charged);
+                allowed.retain(|t| charged(t));
             }
         }
-        let weight = |t: TokenId| match t {
-            hepzero_tokens::END | CLOSE => CLOSE_WEIGHT,
-            AS_ITSELF => AS_ITSELF_WEIGHT,
-            _ => 1,
+        let flat = |t: TokenId| match t {
+            hepzero_tokens::END | CLOSE => f64::from(CLOSE_WEIGHT),
+            AS_ITSELF => f64::from(AS_ITSELF_WEIGHT),
+            _ => 1.0,
         };
-        let total: u32 = allowed.iter().map(|t| weight(*t)).sum();
-        if total == 0 {
+        let mut weights: SmallVec<[f64; 64]> = allowed.iter().map(|&t| flat(t)).collect();
+        if self.mode_weight + self.uniform_mode_weight > 0.0
+            && let Position::Daughter { parent, so_far } = self.position(out)
+        {
+            let prop = self.proposal(parent, &so_far);
+            // The particles that may be opened here.
+            let openable: SmallVec<[ParticleId; 64]> = if allowed.contains(&OPEN) {
+                let mut s = state.clone();
+                if self.grammar.push(&mut s, OPEN).is_ok() {
+                    self.grammar.valid_next(&s).iter().filter_map(|x| vocab.token_particle(x)).collect()
+                } else {
+                    SmallVec::new()
+                }
+            } else {
+                SmallVec::new()
+            };
+            let table = |close: f64, weight: &dyn Fn(ParticleId) -> f64| -> SmallVec<[f64; 64]> {
+                allowed
+                    .iter()
+                    .map(|&t| match t {
+                        hepzero_tokens::END | CLOSE => close,
+                        OPEN => openable.iter().map(|&p| weight(p)).sum(),
+                        t => vocab.token_particle(t).map_or(0.0, weight),
+                    })
+                    .collect()
+            };
+            let by_br = table(prop.close, &|p| prop.weight(p));
+            let by_mode = table(prop.close_uniform, &|p| prop.weight_uniform(p));
+            let (bs, us, fs): (f64, f64, f64) =
+                (by_br.iter().sum(), by_mode.iter().sum(), weights.iter().sum());
+            if bs > 0.0 && us > 0.0 && fs > 0.0 {
+                let (m, u) = (self.mode_weight, self.uniform_mode_weight);
+                for ((w, b), v) in weights.iter_mut().zip(&by_br).zip(&by_mode) {
+                    *w = m * b / bs + u * v / us + (1.0 - m - u) * *w / fs;
+                }
+            }
+        }
+        let total: f64 = weights.iter().sum();
+        if total.is_nan() || total <= 0.0 {
             return None;
         }
-        let mut r = rng.random_range(0..total);
-        for t in &allowed {
-            let w = weight(*t);
-            if r < w {
+        let mut r = u * total;
+        for (t, w) in allowed.iter().zip(&weights) {
+            if r < *w {
                 return Some(*t);
             }
             r -= w;
         }
-        None
+        allowed.iter().zip(&weights).rev().find(|(_, w)| **w > 0.0).map(|(t, _)| *t)
     }
 
-    fn sample(&self, state: &State, avoid: Option<TokenId>, rng: &mut GaRng) -> Option<TokenId> {
-        self.sample_with(state, avoid, None, rng)
+    fn sample(
+        &self,
+        state: &State,
+        out: &[TokenId],
+        avoid: Option<TokenId>,
+        rng: &mut GaRng,
+    ) -> Option<TokenId> {
+        self.sample_with(state, out, avoid, None, rng)
     }
 
     fn push(&self, state: &mut State, out: &mut Vec<TokenId>, t: TokenId) -> bool {
@@ -348,7 +576,7 @@ impl<'g> BackgroundProblem<'g> {
             Some(Recon::As(_)) => None,
             _ => avoid_first,
         };
-        let Some(t) = self.sample(state, avoid_first, rng) else { return false };
+        let Some(t) = self.sample(state, out, avoid_first, rng) else { return false };
         if !self.push(state, out, t) {
             return false;
         }
@@ -357,7 +585,7 @@ impl<'g> BackgroundProblem<'g> {
                 Some(Recon::As(y)) => Some(self.grammar.vocab().token(y)),
                 _ => None,
             };
-            let Some(s) = self.sample(state, avoid_species, rng) else { return false };
+            let Some(s) = self.sample(state, out, avoid_species, rng) else { return false };
             return self.push(state, out, s);
         }
         true
@@ -376,7 +604,7 @@ impl<'g> BackgroundProblem<'g> {
             if state.is_complete() {
                 return true;
             }
-            let Some(t) = self.sample(state, None, rng) else { return false };
+            let Some(t) = self.sample(state, out, None, rng) else { return false };
             if !self.push(state, out, t) {
                 return false;
             }
@@ -408,14 +636,15 @@ impl<'g> BackgroundProblem<'g> {
                     }
                 }
                 Item::NewTok(t) => {
-                    let s = self.sample(&state, Some(t), rng)?;
+                    let s = self.sample(&state, &out, Some(t), rng)?;
                     if !self.push(&mut state, &mut out, s) {
                         return None;
                     }
                 }
                 Item::NewLeaf(p) => {
                     let vocab = self.grammar.vocab();
-                    let s = self.sample_with(&state, Some(vocab.token(p)), Some(vocab.charge3(p)), rng)?;
+                    let s =
+                        self.sample_with(&state, &out, Some(vocab.token(p)), Some(vocab.charge3(p)), rng)?;
                     if !self.push(&mut state, &mut out, s) {
                         return None;
                     }
@@ -579,12 +808,37 @@ fn signal_as_background(grammar: &Grammar) -> Decay {
     grammar.signal().clone()
 }
 
-/// The reward as the GA's fitness. A background the reward cannot score gets `-inf` (never
-/// selected, never in the hall of fame) and is counted.
+/// The reward as the GA's fitness, with novelty pressure. A background the reward cannot score gets
+/// `-inf` (never selected, never in the hall of fame) and is counted.
+///
+/// Every evaluation is counted by canonical hash; the counts of earlier generations (committed by
+/// [`Committing`] between generations, so the value never depends on the order in which parallel
+/// batches ran) scale the selection fitness by `revisit_factor^n`. The rewards themselves come from
+/// the reward model's cache after the first time. Every background with an exact reward at or above
+/// the threshold is kept, whatever its selection fitness.
 struct RewardFitness<'m> {
     model: &'m RewardModel,
+    threshold: f64,
+    revisit_factor: f64,
     failed: AtomicU64,
-    first_error: std::sync::Mutex<Option<hepzero_reward::Error>>,
+    first_error: Mutex<Option<hepzero_reward::Error>>,
+    /// Evaluations per background in the generations before the current one.
+    counts: RwLock<FxHashMap<u64, u32>>,
+    /// Backgrounds evaluated in the current generation (a multiset: the order does not matter).
+    pending: Mutex<Vec<u64>>,
+    /// Backgrounds found at or above the threshold.
+    found: Mutex<FxHashMap<u64, Decay>>,
+}
+
+impl RewardFitness<'_> {
+    fn commit(&self) {
+        let pending = self.pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        if let Ok(mut counts) = self.counts.write() {
+            for h in pending {
+                *counts.entry(h).or_default() += 1;
+            }
+        }
+    }
 }
 
 impl Fitness<BackgroundGenome> for RewardFitness<'_> {
@@ -593,9 +847,19 @@ impl Fitness<BackgroundGenome> for RewardFitness<'_> {
         batch: &[&BackgroundGenome],
         out: &mut [f64],
     ) -> std::result::Result<(), FitnessError> {
+        let mut seen: SmallVec<[u64; 16]> = SmallVec::new();
         for (g, o) in batch.iter().zip(out.iter_mut()) {
-            *o = match self.model.evaluate(&g.decay) {
-                Ok(b) if !b.reward.is_nan() => b.reward,
+            seen.push(g.hash);
+            let reward = match self.model.evaluate(&g.decay) {
+                Ok(b) if !b.reward.is_nan() => {
+                    if b.is_exact()
+                        && b.reward >= self.threshold
+                        && let Ok(mut f) = self.found.lock()
+                    {
+                        f.entry(g.hash).or_insert_with(|| g.decay.clone());
+                    }
+                    b.reward
+                }
                 Ok(_) => f64::NEG_INFINITY,
                 Err(e) => {
                     self.failed.fetch_add(1, Ordering::Relaxed);
@@ -607,13 +871,37 @@ impl Fitness<BackgroundGenome> for RewardFitness<'_> {
                     f64::NEG_INFINITY
                 }
             };
+            *o = if self.revisit_factor < 1.0 && reward > 0.0 {
+                let n = self.counts.read().ok().and_then(|c| c.get(&g.hash).copied()).unwrap_or(0);
+                reward * self.revisit_factor.powi(i32::try_from(n).unwrap_or(i32::MAX))
+            } else {
+                reward
+            };
+        }
+        if let Ok(mut p) = self.pending.lock() {
+            p.extend(seen);
         }
         Ok(())
     }
 }
 
-/// The engine configuration of a search.
-pub fn engine_config(model: &RewardModel, config: &GaSearchConfig) -> Config {
+/// Commits the generation's evaluation counts before handing the report on.
+struct Committing<'a, 'm> {
+    fitness: &'a RewardFitness<'m>,
+    inner: &'a mut dyn Observer,
+}
+
+impl Observer for Committing<'_, '_> {
+    fn on_generation(&mut self, report: &GenerationReport) -> hepzero_genetic::Control {
+        self.fitness.commit();
+        self.inner.on_generation(report)
+    }
+}
+
+/// The engine configuration of a search. The engine's fitness cache is off when novelty pressure
+/// is on (`revisit_factor < 1`): the selection fitness of a background changes with its evaluation
+/// count, and the reward model caches the rewards by canonical hash anyway.
+pub fn engine_config(_model: &RewardModel, config: &GaSearchConfig) -> Config {
     Config {
         seed: config.seed,
         population: config.population,
@@ -628,7 +916,9 @@ pub fn engine_config(model: &RewardModel, config: &GaSearchConfig) -> Config {
             max_evaluations: config.max_evaluations,
             ..Stop::default()
         },
-        hall_of_fame: Some(HallOfFameConfig { threshold: model.config().threshold, max_size: None }),
+        cache: hepzero_genetic::CacheConfig { enabled: config.revisit_factor >= 1.0, max_entries: None },
+        // The hall of fame is kept by the fitness (every exact reward at or above the threshold).
+        hall_of_fame: None,
         deduplicate: true,
         eval_batch: config.eval_batch,
         ..Config::default()
@@ -636,9 +926,11 @@ pub fn engine_config(model: &RewardModel, config: &GaSearchConfig) -> Config {
 }
 
 /// Runs the GA background search for the model's signal. Returns the hall of fame as a ranking
-/// (method `ga`, same form as the oracle's) and one report per generation (best and mean reward
-/// for plots). Rewards are computed in parallel in the caller's rayon pool; the result does not
-/// depend on the number of threads.
+/// (method `ga`, same form as the oracle's: every background with an exact reward at or above the
+/// threshold that was ever evaluated) and one report per generation (best and mean selection
+/// fitness, for plots). In the ranking, `candidates` counts the individuals evaluated (repeats
+/// included) and `evaluations` the distinct backgrounds scored. Rewards are computed in parallel in
+/// the caller's rayon pool; the result does not depend on the number of threads.
 pub fn run_ga(
     model: &RewardModel,
     config: &GaSearchConfig,
@@ -646,21 +938,46 @@ pub fn run_ga(
 ) -> Result<(Ranking, Vec<GenerationReport>)> {
     let start = Instant::now();
     let grammar = model.grammar();
-    let problem = BackgroundProblem::new(grammar);
-    let fitness =
-        RewardFitness { model, failed: AtomicU64::new(0), first_error: std::sync::Mutex::new(None) };
+    if !(config.revisit_factor >= 0.0 && config.revisit_factor <= 1.0) {
+        return Err(Error::Config(format!("revisit factor {} must be in [0, 1]", config.revisit_factor)));
+    }
+    if !(config.mode_weight >= 0.0
+        && config.uniform_mode_weight >= 0.0
+        && config.mode_weight + config.uniform_mode_weight <= 1.0)
+    {
+        return Err(Error::Config(format!(
+            "mode weights {} (by branching fraction) and {} (uniform) must be >= 0 with a sum <= 1",
+            config.mode_weight, config.uniform_mode_weight
+        )));
+    }
+    let problem = BackgroundProblem::with_weights(grammar, config.mode_weight, config.uniform_mode_weight);
+    let threshold = model.config().threshold;
+    let fitness = RewardFitness {
+        model,
+        threshold,
+        revisit_factor: config.revisit_factor,
+        failed: AtomicU64::new(0),
+        first_error: Mutex::new(None),
+        counts: RwLock::new(FxHashMap::default()),
+        pending: Mutex::new(Vec::new()),
+        found: Mutex::new(FxHashMap::default()),
+    };
     let engine = Engine::new(&problem, &fitness, engine_config(model, config))
         .map_err(|e| Error::Config(e.to_string()))?;
-    let result = engine.run(observer).map_err(|e| Error::Config(e.to_string()))?;
+    let result = engine
+        .run(&mut Committing { fitness: &fitness, inner: observer })
+        .map_err(|e| Error::Config(e.to_string()))?;
+    fitness.commit();
     if fitness.failed.load(Ordering::Relaxed) >= result.evaluations
         && let Some(e) = fitness.first_error.lock().ok().and_then(|mut f| f.take())
     {
         return Err(Error::Reward(e));
     }
-    let threshold = model.config().threshold;
-    let mut backgrounds: Vec<Breakdown> = Vec::with_capacity(result.hall_of_fame.len());
-    for s in &result.hall_of_fame {
-        let b = model.evaluate(&s.genome.decay)?;
+    let found = fitness.found.into_inner().unwrap_or_default();
+    let distinct = fitness.counts.read().map(|c| c.len() as u64).unwrap_or(0);
+    let mut backgrounds: Vec<Breakdown> = Vec::with_capacity(found.len());
+    for d in found.values() {
+        let b = model.evaluate(d)?;
         if b.is_exact() && b.reward >= threshold {
             backgrounds.push(b);
         }
@@ -673,7 +990,7 @@ pub fn run_ga(
         threshold,
         backgrounds,
         candidates: result.evaluations,
-        evaluations: result.evaluations,
+        evaluations: distinct,
         simulated,
         events_simulated,
         seconds: start.elapsed().as_secs_f64(),
@@ -709,6 +1026,60 @@ mod tests {
             let e = p.replay(&p.items(&d, Edit::SubMode(0)), false, &mut rng).unwrap();
             g.check_background(&e).unwrap();
             assert!(g.format_background(&e).starts_with("B0 -> (K*+ -> "), "{}", g.format_background(&e));
+        }
+    }
+    #[test]
+    fn the_table_proposal_follows_isospin_for_k_star_decays() {
+        // K*0 -> K pi: isospin gives Gamma(K+ pi-) / Gamma(K0 pi0) = 2 (the table's 0.6657 / 0.3323).
+        // Drawing a mode by BR and then one of its daughters, K+ must come out twice as often as K0
+        // (within the table's 0.2% K0 gamma), and once K+ is emitted only pi- can follow.
+        let vocab = Arc::new(Vocabulary::lhcb_default().unwrap());
+        let g = Grammar::new(vocab.clone(), "B0 -> K+ pi- pi0", GrammarConfig::default()).unwrap();
+        let p = BackgroundProblem::with_mode_weight(&g, 1.0);
+        let id = |n: &str| vocab.id(n).unwrap();
+        let first = p.proposal(id("K*0"), &[]);
+        let ratio = first.weight(id("K+")) / first.weight(id("K0"));
+        assert!((ratio - 2.0).abs() < 0.03, "K+ / K0 = {ratio}");
+        assert_eq!(first.close, 0.0);
+        let after = p.proposal(id("K*0"), &[id("K+")]);
+        assert_eq!(after.next.len(), 1);
+        assert!(after.weight(id("pi-")) > 0.0);
+        let done = p.proposal(id("K*0"), &[id("pi-"), id("K+")]);
+        assert!(done.next.is_empty() && done.close > 0.6);
+    }
+
+    #[test]
+    fn position_names_the_open_vertex_and_its_daughters() {
+        let vocab = Arc::new(Vocabulary::lhcb_default().unwrap());
+        let g = Grammar::new(vocab.clone(), "B0 -> K+ pi- pi0", GrammarConfig::default()).unwrap();
+        let p = BackgroundProblem::new(&g);
+        let tokens = g.background_tokens(&g.parse_background("B0 -> (K*0 -> K+ pi-) pi0").unwrap());
+        let name = |t: &[TokenId]| match p.position(t) {
+            Position::Daughter { parent, so_far } => {
+                let mut d: Vec<&str> = so_far.iter().map(|x| vocab.name(*x)).collect();
+                d.sort_unstable();
+                format!("{}:{}", vocab.name(parent), d.join(","))
+            }
+            Position::Other => "other".into(),
+        };
+        // B0 -> ( K*0 -> K+ <self> pi- <self> ) pi0 <self> <end>
+        let expect = [
+            "other",
+            "B0:",
+            "B0:",
+            "B0:",
+            "K*0:",
+            "K*0:",
+            "other",
+            "K*0:K+",
+            "other",
+            "K*0:K+,pi-",
+            "B0:K*0",
+            "other",
+            "B0:K*0,pi0",
+        ];
+        for (n, want) in expect.iter().enumerate() {
+            assert_eq!(name(&tokens[..n]), *want, "prefix {n}: {:?}", &tokens[..n]);
         }
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! Seed 000 (Hijano Mendizabal et al., arXiv:2509.14894) builds a background token by token with
 //! AlphaZero; this module is that search with a uniform prior and random playouts (no network), the
-//! baseline the agent is measured against and the CLI's `--method mcts`.
+//! baseline the agent is measured against and the CLI's `--method mcts`. By default the playouts
+//! draw their tokens with the GA's sampler ([`crate::ga`]: decay modes by branching fraction, mixed
+//! with flat token weights, [`MctsConfig::playout_mode_weight`]); the tree's prior stays uniform.
 //!
 //! - [`BackgroundEnv`], the game: state = grammar [`State`] + the token prefix (+ its running FNV-1a hash);
 //!   legal actions = the grammar's valid-next mask (no dead ends, so every playout ends in a valid
@@ -22,6 +24,7 @@
 //!   from stream `i` of the seed and is capped with the budget left at the start of its round, and
 //!   episodes are merged in index order, so the result does not depend on the thread count.
 
+use crate::ga::BackgroundProblem;
 use crate::ranking::sort_breakdowns;
 use crate::{Error, Ranking, Result};
 use hepzero_mcts::{ActionMask, Environment, Normalisation, Search, SearchConfig, UniformEvaluator};
@@ -59,11 +62,31 @@ pub struct MctsConfig {
     pub seed: u64,
     /// The PUCT search.
     pub search: SearchConfig,
+    /// Terminal reward of a background already reached, as a fraction of its reward: reached by an
+    /// earlier round of episodes, or earlier in the same episode (1: every visit scores the full
+    /// reward). The finder's product is the set of backgrounds above threshold, so one already
+    /// found should stop pulling visits into its subtree. A terminal node of the tree keeps the value
+    /// of its first visit (the engine stores it); playouts that end on a known background see the
+    /// reduced reward.
+    pub revisit_reward: f64,
+    /// Playout policy: `None` plays uniformly among the legal tokens (the engine's random
+    /// playout); `Some(w)` draws playout tokens with the GA's sampler at mode weight `w`
+    /// ([`crate::GaSearchConfig::mode_weight`]: decay modes by branching fraction, mixed with flat
+    /// token weights). The tree's prior stays uniform either way.
+    pub playout_mode_weight: Option<f64>,
 }
 
 impl Default for MctsConfig {
     fn default() -> Self {
-        Self { sequences: 100_000, simulations: 5, temperature: 1.0, seed: 0, search: default_search() }
+        Self {
+            sequences: 100_000,
+            simulations: 5,
+            temperature: 1.0,
+            seed: 0,
+            search: default_search(),
+            revisit_reward: 0.1,
+            playout_mode_weight: Some(0.5),
+        }
     }
 }
 
@@ -130,6 +153,7 @@ pub struct BackgroundEnv<'m> {
     evaluations: AtomicU64,
     refused: Mutex<(u64, Option<String>)>,
     first_error: Mutex<Option<Error>>,
+    playout: Option<BackgroundProblem<'m>>,
 }
 
 thread_local! {
@@ -137,8 +161,14 @@ thread_local! {
 }
 
 impl<'m> BackgroundEnv<'m> {
-    /// The environment of `model`'s signal.
+    /// The environment of `model`'s signal, with uniform random playouts.
     pub fn new(model: &'m RewardModel) -> Self {
+        Self::with_playout(model, None)
+    }
+
+    /// The environment of `model`'s signal; `Some(w)`: playouts draw tokens with the GA's sampler
+    /// at mode weight `w` (see [`MctsConfig::playout_mode_weight`]).
+    pub fn with_playout(model: &'m RewardModel, mode_weight: Option<f64>) -> Self {
         let grammar = model.grammar().as_ref();
         Self {
             model,
@@ -150,6 +180,7 @@ impl<'m> BackgroundEnv<'m> {
             evaluations: AtomicU64::new(0),
             refused: Mutex::new((0, None)),
             first_error: Mutex::new(None),
+            playout: mode_weight.map(|w| BackgroundProblem::with_mode_weight(grammar, w)),
         }
     }
 
@@ -289,6 +320,75 @@ impl Environment for BackgroundEnv<'_> {
     fn transposition_key(&self, state: &BgState) -> Option<u64> {
         state.grammar.is_complete().then(|| self.resolve(state).canonical)
     }
+
+    fn has_playout_policy(&self) -> bool {
+        self.playout.is_some()
+    }
+
+    fn playout_action(&self, state: &BgState, _mask: &ActionMask, u: f64) -> Option<u32> {
+        let p = self.playout.as_ref()?;
+        p.choose(&state.grammar, &state.tokens, None, None, u).map(|t| u32::from(t.0))
+    }
+}
+
+/// One episode's view of the environment: terminal rewards of backgrounds already reached (by an
+/// earlier round, or earlier in this episode) are scaled by `factor`. Everything else is the shared
+/// [`BackgroundEnv`]. The known set is fixed for a round and the episode's own set is filled by its
+/// single sequential search, so rewards do not depend on how episodes are scheduled.
+struct EpisodeEnv<'a, 'm> {
+    base: &'a BackgroundEnv<'m>,
+    known: &'a FxHashSet<u64>,
+    mine: Mutex<FxHashSet<u64>>,
+    factor: f64,
+}
+
+impl Environment for EpisodeEnv<'_, '_> {
+    type State = BgState;
+
+    fn num_actions(&self) -> usize {
+        self.base.num_actions()
+    }
+
+    fn initial_state(&self) -> BgState {
+        self.base.initial_state()
+    }
+
+    fn legal_actions(&self, state: &BgState, mask: &mut ActionMask) {
+        self.base.legal_actions(state, mask);
+    }
+
+    fn apply(&self, state: &mut BgState, action: u32) {
+        self.base.apply(state, action);
+    }
+
+    fn is_terminal(&self, state: &BgState) -> bool {
+        self.base.is_terminal(state)
+    }
+
+    fn terminal_reward(&self, state: &BgState) -> f64 {
+        if !state.grammar.is_complete() {
+            return 0.0;
+        }
+        let e = self.base.resolve(state);
+        if self.factor >= 1.0 {
+            return e.reward;
+        }
+        let new = !self.known.contains(&e.canonical)
+            && self.mine.lock().map(|mut m| m.insert(e.canonical)).unwrap_or(true);
+        if new { e.reward } else { e.reward * self.factor }
+    }
+
+    fn transposition_key(&self, state: &BgState) -> Option<u64> {
+        self.base.transposition_key(state)
+    }
+
+    fn has_playout_policy(&self) -> bool {
+        self.base.has_playout_policy()
+    }
+
+    fn playout_action(&self, state: &BgState, mask: &ActionMask, u: f64) -> Option<u32> {
+        self.base.playout_action(state, mask, u)
+    }
 }
 
 /// Distinct backgrounds (canonical hashes) one episode reached, and the simulations it used.
@@ -297,10 +397,18 @@ struct EpisodeResult {
     simulations: u64,
 }
 
-fn episode(env: &BackgroundEnv<'_>, config: &MctsConfig, index: u64, cap: u64) -> Result<EpisodeResult> {
+fn episode(
+    base: &BackgroundEnv<'_>,
+    known: &FxHashSet<u64>,
+    config: &MctsConfig,
+    index: u64,
+    cap: u64,
+) -> Result<EpisodeResult> {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     rng.set_stream(index);
-    let mut search = Search::new(env, config.search.clone(), rng).map_err(mcts_error)?;
+    let env =
+        EpisodeEnv { base, known, mine: Mutex::new(FxHashSet::default()), factor: config.revisit_reward };
+    let mut search = Search::new(&env, config.search.clone(), rng).map_err(mcts_error)?;
     let per_move = config.simulations.max(1);
     while !search.root_is_terminal() {
         let used = search.stats().simulations;
@@ -312,7 +420,7 @@ fn episode(env: &BackgroundEnv<'_>, config: &MctsConfig, index: u64, cap: u64) -
         search.advance(action).map_err(mcts_error)?;
     }
     // The terminal records hold the action sequence; its FNV hash names the memo entry.
-    let found: Vec<u64> = search.terminals().filter_map(|t| env.canonical_of(&t.tokens)).collect();
+    let found: Vec<u64> = search.terminals().filter_map(|t| base.canonical_of(&t.tokens)).collect();
     Ok(EpisodeResult { found, simulations: search.stats().simulations })
 }
 
@@ -364,9 +472,17 @@ pub fn run_mcts_with_stats(
         )));
     }
     config.search.validate().map_err(mcts_error)?;
+    if !(config.revisit_reward >= 0.0 && config.revisit_reward <= 1.0) {
+        return Err(Error::Config(format!("revisit reward {} must be in [0, 1]", config.revisit_reward)));
+    }
+    if let Some(w) = config.playout_mode_weight
+        && !(0.0..=1.0).contains(&w)
+    {
+        return Err(Error::Config(format!("playout mode weight {w} must be in [0, 1]")));
+    }
     let start = Instant::now();
     let (sim0, events0) = model.simulation_counts();
-    let env = BackgroundEnv::new(model);
+    let env = BackgroundEnv::with_playout(model, config.playout_mode_weight);
     let mut used = 0u64;
     let mut next = 0u64;
     let mut found: FxHashSet<u64> = FxHashSet::default();
@@ -378,7 +494,7 @@ pub fn run_mcts_with_stats(
         let indices: Vec<u64> = (next..next + round).collect();
         next += round;
         let results: Vec<Result<EpisodeResult>> =
-            indices.par_iter().map(|&i| episode(&env, config, i, cap)).collect();
+            indices.par_iter().map(|&i| episode(&env, &found, config, i, cap)).collect();
         if let Some(e) = env.take_error() {
             return Err(e);
         }

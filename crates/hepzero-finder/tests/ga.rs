@@ -55,9 +55,11 @@ fn model(signal: &str, threshold: f64) -> RewardModel {
 
 #[test]
 fn operators_only_produce_valid_backgrounds() {
-    for signal in ["B0 -> K+ pi- pi0", "B+ -> K+ mu+ mu-"] {
+    for (signal, mode_weight) in
+        [("B0 -> K+ pi- pi0", 0.0), ("B+ -> K+ mu+ mu-", 0.0), ("B0 -> K+ pi- pi0", 0.5)]
+    {
         let g = grammar(signal);
-        let p = BackgroundProblem::new(&g);
+        let p = BackgroundProblem::with_mode_weight(&g, mode_weight);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let ctx = Context { generation: 1, max_generations: 1 };
         let mut pop: Vec<_> = (0..200).map(|_| p.initialise(&mut rng)).collect();
@@ -142,5 +144,18 @@ fn ga_ranking_has_the_oracle_form_and_is_thread_count_independent() {
     for b in &r1.backgrounds {
         let again = m.evaluate(&m.grammar().parse_background(&b.background).unwrap()).unwrap();
         assert_eq!(&again, b);
+    }
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    let m = model("B0 -> K+ pi-", 1e-2);
+    let small = GaSearchConfig { population: 10, generations: 1, elitism: 1, ..Default::default() };
+    for bad in [
+        GaSearchConfig { revisit_factor: 1.5, ..small.clone() },
+        GaSearchConfig { revisit_factor: f64::NAN, ..small.clone() },
+        GaSearchConfig { mode_weight: -0.1, ..small.clone() },
+    ] {
+        assert!(run_ga(&m, &bad, &mut Silent).is_err(), "{bad:?} accepted");
     }
 }

@@ -52,4 +52,19 @@ pub trait Environment: Sync {
     fn transposition_key(&self, _state: &Self::State) -> Option<u64> {
         None
     }
+
+    /// Whether random playouts ask [`Environment::playout_action`] for their moves. `false` (the
+    /// default): playouts pick uniformly among the legal actions, and draw nothing else from the
+    /// search's random stream.
+    fn has_playout_policy(&self) -> bool {
+        false
+    }
+
+    /// The playout policy's move in `state` (whose legal actions are `mask`), given `u`, a uniform
+    /// number in [0, 1) drawn from the search's stream: a domain-knowledge playout (e.g. decay modes
+    /// drawn by branching fraction) that leaves the tree's prior untouched. Must return a legal
+    /// action or `None` (then the move is uniform). Only called when `has_playout_policy()`.
+    fn playout_action(&self, _state: &Self::State, _mask: &ActionMask, _u: f64) -> Option<u32> {
+        None
+    }
 }

@@ -528,7 +528,8 @@ impl<'e, E: Environment> Search<'e, E> {
         }
     }
 
-    /// A uniformly random playout from `self.state`; returns the backed-up value of its end.
+    /// A random playout from `self.state` (uniform, or the environment's playout policy); returns the
+    /// backed-up value of its end.
     fn rollout(&mut self) -> Result<f64> {
         let env = self.env;
         self.rollout_state.clone_from(&self.state);
@@ -546,8 +547,20 @@ impl<'e, E: Environment> Search<'e, E> {
             if self.path.len() + self.rollout_actions.len() >= self.config.max_depth {
                 return Err(Error::TooDeep { max_depth: self.config.max_depth });
             }
-            let k = self.rng.random_range(0..n);
-            let Some(a) = self.mask.nth(k) else { break };
+            let policy = if env.has_playout_policy() {
+                let u = self.rng.random::<f64>();
+                env.playout_action(&self.rollout_state, &self.mask, u).filter(|&a| self.mask.contains(a))
+            } else {
+                None
+            };
+            let a = match policy {
+                Some(a) => a,
+                None => {
+                    let k = self.rng.random_range(0..n);
+                    let Some(a) = self.mask.nth(k) else { break };
+                    a
+                }
+            };
             env.apply(&mut self.rollout_state, a);
             self.rollout_actions.push(a);
         }
