@@ -19,11 +19,22 @@ pub struct AdamStepConfig {
     pub epsilon: f32,
     /// Clip the global gradient L2 norm to this value, if set.
     pub clip_norm: Option<f32>,
+    /// L2 penalty added to every gradient (`grad + penalty * weight`), if set; AlphaZero's
+    /// regulariser (Silver et al., Science 362 (2018) 1140).
+    #[serde(default)]
+    pub weight_decay: Option<f32>,
 }
 
 impl Default for AdamStepConfig {
     fn default() -> Self {
-        Self { learning_rate: 1e-3, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8, clip_norm: None }
+        Self {
+            learning_rate: 1e-3,
+            beta_1: 0.9,
+            beta_2: 0.999,
+            epsilon: 1e-8,
+            clip_norm: None,
+            weight_decay: None,
+        }
     }
 }
 
@@ -45,6 +56,9 @@ impl AdamStep {
             .with_epsilon(config.epsilon);
         if let Some(norm) = config.clip_norm {
             adam = adam.with_grad_clipping(Some(burn::grad_clipping::GradientClippingConfig::Norm(norm)));
+        }
+        if let Some(penalty) = config.weight_decay {
+            adam = adam.with_weight_decay(Some(burn::optim::decay::WeightDecayConfig::new(penalty)));
         }
         Self { optimizer: adam.init(), learning_rate: config.learning_rate, steps: 0 }
     }

@@ -26,6 +26,19 @@ pub struct Example {
     /// (`background.len() + 1` of them, the last one for `END`): the loss then uses the same
     /// masked softmax as inference.
     pub valid: Option<Vec<Vec<u64>>>,
+    /// Optional soft policy targets, one distribution per target position (`background.len() + 1`
+    /// of them): `(token, probability)` pairs, e.g. the visit distribution of an MCTS search at
+    /// that step (AlphaZero's policy target). Without them the target is the next token itself.
+    #[serde(default)]
+    pub policy: Option<Vec<Vec<(u32, f32)>>>,
+}
+
+impl Example {
+    /// A supervised example: `background` for `signal`, with loss weight `weight` and value target
+    /// `value` (masks and soft targets unset).
+    pub fn new(signal: Vec<TokenId>, background: Vec<TokenId>, weight: f32, value: f32) -> Self {
+        Self { signal, background, weight, value, valid: None, policy: None }
+    }
 }
 
 /// Padded encoder and decoder token ids for a batch. The decoder input of item `i` is

@@ -1,6 +1,7 @@
 //! Size of the network: width, depth, heads and context lengths.
 
 use crate::{Error, Result};
+use hepzero_tokens::{TokenId, Vocabulary};
 use serde::{Deserialize, Serialize};
 
 /// Shape of a [`PolicyValueNet`](crate::PolicyValueNet).
@@ -23,6 +24,23 @@ pub struct TransformerConfig {
     /// Longest decoder input: `SEP` plus the background prefix (so backgrounds up to
     /// `max_decoder_len - 1` tokens, then the `END` prediction).
     pub max_decoder_len: usize,
+    /// Fingerprint of the vocabulary the network was built for ([`vocabulary_fingerprint`]; 0 =
+    /// not recorded): a checkpoint refuses a grammar whose tokens mean something else.
+    #[serde(default)]
+    pub vocabulary: u64,
+}
+
+/// FNV-1a hash of every token name in id order: two vocabularies with the same fingerprint give
+/// every token id the same meaning.
+pub fn vocabulary_fingerprint(vocab: &Vocabulary) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for id in 0..vocab.len() {
+        let name = u16::try_from(id).map(|i| vocab.token_name(TokenId(i))).unwrap_or("");
+        for byte in name.bytes().chain(std::iter::once(0)) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 impl TransformerConfig {
@@ -39,7 +57,28 @@ impl TransformerConfig {
             d_ff: 128,
             max_signal_len: 32,
             max_decoder_len: 80,
+            vocabulary: 0,
         }
+    }
+
+    /// The default size for `vocab`, with its fingerprint recorded.
+    pub fn for_vocabulary(vocab: &Vocabulary) -> Self {
+        Self { vocabulary: vocabulary_fingerprint(vocab), ..Self::new(vocab.len()) }
+    }
+
+    /// Checks that `vocab` is the vocabulary this network was built for.
+    pub fn check_vocabulary(&self, vocab: &Vocabulary) -> Result<()> {
+        let fingerprint = vocabulary_fingerprint(vocab);
+        if vocab.len() != self.vocab_size || (self.vocabulary != 0 && self.vocabulary != fingerprint) {
+            return Err(Error::InvalidConfig(format!(
+                "the network was built for a vocabulary of {} tokens (fingerprint {:016x}), not this one \
+                 of {} tokens (fingerprint {fingerprint:016x}): was the decay table changed?",
+                self.vocab_size,
+                self.vocabulary,
+                vocab.len()
+            )));
+        }
+        Ok(())
     }
 
     /// Checks that the configuration can be built.

@@ -53,6 +53,35 @@ impl DecodeState {
     pub fn position(&self) -> usize {
         self.position
     }
+
+    /// Number of sequences being decoded.
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// Keeps only the sequences `rows` (indices into the current batch, in the order given), so
+    /// finished sequences stop costing decoder steps.
+    pub fn retain(&mut self, rows: &[usize], device: &Device) -> Result<()> {
+        if let Some(&bad) = rows.iter().find(|&&r| r >= self.batch) {
+            return Err(Error::InvalidConfig(format!("row {bad} is outside a batch of {}", self.batch)));
+        }
+        if rows.is_empty() {
+            return Err(Error::EmptyBatch);
+        }
+        let ids: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
+        let index = Tensor::<1, Int>::from_data(TensorData::new(ids, [rows.len()]), device);
+        let pick = |kv: &KeyValues| KeyValues {
+            keys: kv.keys.clone().select(0, index.clone()),
+            values: kv.values.clone().select(0, index.clone()),
+        };
+        self.encoded.memory = self.encoded.memory.iter().map(pick).collect();
+        self.encoded.padding = self.encoded.padding.clone().select(0, index.clone());
+        for cache in self.caches.iter_mut().flatten() {
+            *cache = pick(cache);
+        }
+        self.batch = rows.len();
+        Ok(())
+    }
 }
 
 impl PolicyValueNet {

@@ -25,6 +25,11 @@ struct TrainerHeader {
     learning_rate: f64,
     weights: String,
     optimizer: String,
+    /// Epochs of `Trainer::fit` so far and the file of the best epoch's network.
+    #[serde(default)]
+    history: Vec<crate::EpochStats>,
+    #[serde(default)]
+    best: Option<String>,
 }
 
 fn error(path: &Path, message: impl ToString) -> Error {
@@ -40,6 +45,14 @@ impl Trainer {
         let weights = format!("weights-{steps}.bpk");
         let optimizer = format!("optimizer-{steps}.bpk");
         save_module(&self.model, &dir.join(&weights))?;
+        let best = match &self.best {
+            Some(model) => {
+                let name = format!("best-{steps}.bpk");
+                save_module(model, &dir.join(&name))?;
+                Some(name)
+            }
+            None => None,
+        };
         let record = self.adam.optimizer().to_record();
         let bytes = record.into_bytes().map_err(|e| error(&dir.join(&optimizer), format!("{e:?}")))?;
         write_atomically(&dir.join(&optimizer), &bytes)?;
@@ -51,15 +64,17 @@ impl Trainer {
             learning_rate: self.adam.learning_rate,
             weights: weights.clone(),
             optimizer: optimizer.clone(),
+            history: self.history.clone(),
+            best: best.clone(),
         };
         let json = serde_json::to_vec_pretty(&header).map_err(|e| error(dir, e))?;
         write_atomically(&dir.join("trainer.json"), &json)?;
         let entries = std::fs::read_dir(dir).map_err(|e| error(dir, e))?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours =
-                (name.starts_with("weights-") || name.starts_with("optimizer-")) && name.ends_with(".bpk");
-            if ours && name != weights && name != optimizer {
+            let ours = ["weights-", "optimizer-", "best-"].iter().any(|p| name.starts_with(p))
+                && name.ends_with(".bpk");
+            if ours && name != weights && name != optimizer && Some(&name) != best.as_ref() {
                 // A stale file is harmless (trainer.json never names it): ignore removal errors.
                 let _ = std::fs::remove_file(entry.path());
             }
@@ -79,13 +94,17 @@ impl Trainer {
             ));
         }
         let skeleton = PolicyValueNet::new(&header.network, 0, &device)?;
-        let model = load_module(skeleton, &dir.join(&header.weights))?;
+        let model = load_module(skeleton.clone(), &dir.join(&header.weights))?;
+        let best = match &header.best {
+            Some(name) => Some(load_module(skeleton, &dir.join(name))?),
+            None => None,
+        };
         let optimizer_path = dir.join(&header.optimizer);
         let bytes = std::fs::read(&optimizer_path).map_err(|e| error(&optimizer_path, e))?;
         let record = OptimizerRecord::from_bytes(Bytes::from_bytes_vec(bytes))
             .map_err(|e| error(&optimizer_path, format!("{e:?}")))?;
         let optimizer = AdamStep::new(&header.trainer.adam).optimizer().clone().load_record(record);
         let adam = AdamStep::from_parts(optimizer, header.learning_rate, header.steps);
-        Ok(Trainer { model, adam, config: header.trainer, device })
+        Ok(Trainer { model, adam, config: header.trainer, device, history: header.history, best })
     }
 }

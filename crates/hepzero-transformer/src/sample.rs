@@ -5,7 +5,7 @@
 use crate::eval::read_f32;
 use crate::{Error, PolicyValueNet, Result};
 use burn::tensor::Device;
-use hepzero_tokens::{BitMask, END, Grammar, PAD, SEP, TokenId};
+use hepzero_tokens::{BitMask, END, Grammar, SEP, TokenId};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -33,13 +33,7 @@ impl PolicyValueNet {
         device: &Device,
     ) -> Result<Vec<Vec<TokenId>>> {
         let vocab = self.config().vocab_size;
-        if grammar.vocab().len() != vocab {
-            return Err(Error::InvalidConfig(format!(
-                "the grammar's vocabulary has {} tokens, the network {}",
-                grammar.vocab().len(),
-                vocab
-            )));
-        }
+        self.config().check_vocabulary(grammar.vocab())?;
         let needed = grammar.max_background_len() + 1;
         if needed > self.config().max_decoder_len {
             return Err(Error::TooLong {
@@ -67,22 +61,20 @@ impl PolicyValueNet {
             let mut decode = self.start_decoding(&batch, device);
             let mut states = vec![grammar.initial_state(); n];
             let mut tokens: Vec<Vec<TokenId>> = vec![Vec::new(); n];
-            let mut done = vec![false; n];
+            // `active[r]` = the sequence decoded in row `r` of the (shrinking) decoder batch.
+            let mut active: Vec<usize> = (0..n).collect();
             let mut feed = vec![SEP; n];
-            while done.iter().any(|d| !d) {
+            while !active.is_empty() {
                 let (logits, _) = self.decode_step(&mut decode, &feed, device)?;
                 let logits = read_f32(logits)?;
-                for (i, row) in logits.chunks(vocab).enumerate().take(n) {
-                    if done[i] {
-                        feed[i] = PAD;
-                        continue;
-                    }
+                let mut keep = Vec::with_capacity(active.len());
+                feed.clear();
+                for (row, (&i, logits)) in active.iter().zip(logits.chunks(vocab)).enumerate() {
                     grammar.valid_next_into(&states[i], &mut mask);
-                    let max = mask.iter().map(|t| row[usize::from(t.0)]).fold(f32::NEG_INFINITY, f32::max);
+                    let max = mask.iter().map(|t| logits[usize::from(t.0)]).fold(f32::NEG_INFINITY, f32::max);
                     let mut total = 0.0f32;
-                    probs.iter_mut().for_each(|p| *p = 0.0);
                     for t in mask.iter() {
-                        let p = ((row[usize::from(t.0)] - max) * inv_t).exp();
+                        let p = ((logits[usize::from(t.0)] - max) * inv_t).exp();
                         probs[usize::from(t.0)] = p;
                         total += p;
                     }
@@ -101,15 +93,17 @@ impl PolicyValueNet {
                             tokens[i]
                         )));
                     };
-                    if t == END {
-                        done[i] = true;
-                        feed[i] = PAD;
-                    } else {
+                    if t != END {
                         grammar.push(&mut states[i], t)?;
                         tokens[i].push(t);
-                        feed[i] = t;
+                        keep.push(row);
+                        feed.push(t);
                     }
                 }
+                if keep.len() < active.len() && !keep.is_empty() {
+                    decode.retain(&keep, device)?;
+                }
+                active = keep.iter().map(|&row| active[row]).collect();
             }
             out.extend(tokens);
         }

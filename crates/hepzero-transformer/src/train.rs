@@ -48,12 +48,16 @@ pub struct Trainer {
     pub(crate) adam: AdamStep,
     pub(crate) config: TrainerConfig,
     pub(crate) device: Device,
+    /// Epochs of [`Trainer::fit`] so far.
+    pub(crate) history: Vec<crate::EpochStats>,
+    /// Network of the best validation epoch so far.
+    pub(crate) best: Option<PolicyValueNet>,
 }
 
 impl Trainer {
     /// Trains `model`, which must live on `device` (an autodiff device: `device.autodiff()`).
     pub fn new(model: PolicyValueNet, config: TrainerConfig, device: Device) -> Self {
-        Self { adam: AdamStep::new(&config.adam), model, config, device }
+        Self { adam: AdamStep::new(&config.adam), model, config, device, history: Vec::new(), best: None }
     }
 
     /// The network as trained so far.
@@ -71,8 +75,29 @@ impl Trainer {
         self.adam.steps()
     }
 
-    /// One Adam update on `examples` (one batch).
+    /// One Adam update on `examples` (one batch); the figures are those before the update.
     pub fn step(&mut self, examples: &[Example]) -> Result<StepStats> {
+        let (loss, stats) = self.loss(examples)?;
+        self.model = self.adam.step(self.model.clone(), loss);
+        Ok(stats)
+    }
+
+    /// Loss and accuracy of the current network on `examples`, without updating it (validation).
+    pub fn measure(&self, examples: &[Example]) -> Result<StepStats> {
+        Ok(self.loss(examples)?.1)
+    }
+
+    /// The learning rate of the next update.
+    pub fn learning_rate(&self) -> f64 {
+        self.adam.learning_rate
+    }
+
+    /// Sets the learning rate of the following updates (a schedule).
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.adam.learning_rate = learning_rate;
+    }
+
+    fn loss(&self, examples: &[Example]) -> Result<(Tensor<1>, StepStats)> {
         let device = self.device.clone();
         let vocab = self.model.config().vocab_size;
         let items: Vec<(&[TokenId], &[TokenId])> =
@@ -86,6 +111,10 @@ impl Trainer {
         let mut value_targets = vec![0.0f32; b * t];
         let with_masks = examples.iter().any(|e| e.valid.is_some());
         let mut bias = if with_masks { vec![0.0f32; b * t * vocab] } else { Vec::new() };
+        // Soft targets (MCTS visit distributions) need a dense [b, t, vocab] target; one-hot rows
+        // stand in for the examples that have none.
+        let soft = examples.iter().any(|e| e.policy.is_some());
+        let mut dense = if soft { vec![0.0f32; b * t * vocab] } else { Vec::new() };
         for (i, e) in examples.iter().enumerate() {
             let len = e.background.len() + 1;
             for k in 0..len {
@@ -94,6 +123,37 @@ impl Trainer {
                 weights[i * t + k] = e.weight;
                 real[i * t + k] = 1.0;
                 value_targets[i * t + k] = e.value;
+            }
+            if soft {
+                for k in 0..len {
+                    let row = &mut dense[(i * t + k) * vocab..(i * t + k + 1) * vocab];
+                    match &e.policy {
+                        Some(policy) => {
+                            let dist = policy.get(k).ok_or_else(|| Error::BadMask {
+                                index: i,
+                                message: format!("{} policy targets for {} positions", policy.len(), len),
+                            })?;
+                            let total: f32 = dist.iter().map(|&(_, p)| p).sum();
+                            for &(token, p) in dist {
+                                let slot = row.get_mut(token as usize).ok_or(Error::TokenOutOfRange {
+                                    what: "policy target",
+                                    token: token.min(u32::from(u16::MAX)) as u16,
+                                    vocab,
+                                })?;
+                                if !(p >= 0.0 && total > 0.0) {
+                                    return Err(Error::BadMask {
+                                        index: i,
+                                        message: format!(
+                                            "policy target at position {k} is not a distribution"
+                                        ),
+                                    });
+                                }
+                                *slot += p / total;
+                            }
+                        }
+                        None => row[targets[i * t + k] as usize] = 1.0,
+                    }
+                }
             }
             if let Some(masks) = &e.valid {
                 if masks.len() != len {
@@ -127,7 +187,14 @@ impl Trainer {
         let value_targets = Tensor::<2>::from_data(TensorData::new(value_targets, [b, t]), &device);
 
         let log_probs = activation::log_softmax(logits.clone(), 2);
-        let picked = log_probs.gather(2, targets.clone().unsqueeze_dim::<3>(2)).reshape([b, t]);
+        let picked = if soft {
+            // Cross-entropy to the target distribution; masked tokens carry zero target mass, and
+            // their log-probability is finite (a large negative), so 0 * it is exactly 0.
+            let dense = Tensor::<3>::from_data(TensorData::new(dense, [b, t, vocab]), &device);
+            (log_probs * dense).sum_dim(2).reshape([b, t])
+        } else {
+            log_probs.gather(2, targets.clone().unsqueeze_dim::<3>(2)).reshape([b, t])
+        };
         let policy_loss = picked.neg().mul(weights).sum().div_scalar(weight_sum);
         let value_loss = (values - value_targets).powi_scalar(2).mul(real.clone()).sum().div_scalar(real_sum);
         let loss = policy_loss.clone() + value_loss.clone().mul_scalar(self.config.value_weight);
@@ -141,7 +208,6 @@ impl Trainer {
             value_loss: read(value_loss)?,
             accuracy: read(hits)?,
         };
-        self.model = self.adam.step(self.model.clone(), loss);
-        Ok(stats)
+        Ok((loss, stats))
     }
 }

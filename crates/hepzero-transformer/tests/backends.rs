@@ -38,6 +38,7 @@ fn run(device: Device) -> (Evaluated, f32, f32) {
             weight: 1.0,
             value: 0.3,
             valid: Some(masks.clone()),
+            policy: None,
         })
         .collect();
     let train = device.autodiff();

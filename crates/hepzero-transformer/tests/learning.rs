@@ -34,6 +34,7 @@ fn supervised_training_reaches_95_percent_next_token_accuracy() {
                 weight: 1.0,
                 value: i as f32 / SIGNALS.len() as f32,
                 valid: None,
+                policy: None,
             }
         })
         .collect();

@@ -194,3 +194,49 @@ fn sampled_backgrounds_are_complete_valid_and_reproducible() {
     assert!(distinct.len() > 1, "an untrained policy should not collapse to one background");
     assert_eq!(net.sample(&g, &config, &device).expect("sample"), samples);
 }
+
+#[test]
+fn the_mcts_evaluator_gives_the_network_priors_and_values() {
+    use hepzero_mcts::{Evaluation, Evaluator};
+    use hepzero_transformer::{NetEvaluator, StateQuery};
+    let vocab = lhcb_vocab();
+    let g = grammar(&vocab, SIGNAL);
+    let device = cpu();
+    let net = small_net(vocab.len(), 13, &device);
+    // Search states: prefixes of random backgrounds, with their valid-next masks.
+    let mut r = rng(14);
+    let states: Vec<(Vec<TokenId>, Vec<u64>)> = (0..4)
+        .map(|k| {
+            let (bg, masks) = random_background(&g, &mut r);
+            let cut = k.min(bg.len());
+            (bg[..cut].to_vec(), masks[cut].clone())
+        })
+        .collect();
+    let evaluator = NetEvaluator::new(&net, device.clone(), |s: &(Vec<TokenId>, Vec<u64>)| StateQuery {
+        signal: g.signal_tokens().to_vec(),
+        background: s.0.clone(),
+        valid: s.1.clone(),
+    });
+    let mut out = Evaluation::default();
+    out.reset(states.len(), vocab.len());
+    evaluator.evaluate(&states, &mut out).expect("evaluate");
+    let queries: Vec<Query> =
+        states.iter().map(|s| Query { signal: g.signal_tokens(), background: &s.0, valid: &s.1 }).collect();
+    let direct = net.evaluate(&queries, &device).expect("direct");
+    assert_eq!(out.priors, direct.priors);
+    assert_eq!(out.values, direct.values);
+    for (i, (_, valid)) in states.iter().enumerate() {
+        let row = out.prior_row(i);
+        let legal: f32 = row
+            .iter()
+            .enumerate()
+            .filter(|(t, _)| (valid[t / 64] >> (t % 64)) & 1 == 1)
+            .map(|(_, p)| p)
+            .sum();
+        assert!((legal - 1.0).abs() < 1e-5, "state {i}: legal prior mass {legal}");
+    }
+    // A search with another action count is refused, not mis-read.
+    let mut wrong = Evaluation::default();
+    wrong.reset(states.len(), vocab.len() + 1);
+    assert!(evaluator.evaluate(&states, &mut wrong).is_err());
+}

@@ -23,6 +23,7 @@ fn kill_and_resume_loses_no_steps() {
                 weight: 1.0 + i as f32,
                 value: 0.1 * i as f32,
                 valid: Some(valid),
+                policy: None,
             }
         })
         .collect();

@@ -21,16 +21,19 @@ fn sampling_throughput() {
     let (g, config) = setup();
     let device = select_device(DeviceChoice::Cpu).expect("cpu").device;
     let net = PolicyValueNet::new(&config, 1, &device).expect("network");
-    for batch_size in [256, 1024] {
-        let sample = SampleConfig { count: 2048, batch_size, temperature: 1.0, seed: 3 };
+    // The seed's agent budget (100,000 sequences) at batch 256, and a shorter run at batch 1024.
+    for (count, batch_size) in [(100_000, 256), (8192, 1024)] {
+        let sample = SampleConfig { count, batch_size, temperature: 1.0, seed: 3 };
         let start = Instant::now();
         let out = net.sample(&g, &sample, &device).expect("sample");
         let s = start.elapsed().as_secs_f64();
         let tokens: usize = out.iter().map(|b| b.len() + 1).sum();
+        let distinct: std::collections::HashSet<&Vec<_>> = out.iter().collect();
         eprintln!(
-            "sampling, batch {batch_size}: {} backgrounds in {s:.2} s = {:.0}/s ({:.1} tokens each); \
-             100,000 would take {:.0} s ({} parameters)",
+            "sampling, batch {batch_size}: {} backgrounds ({} distinct) in {s:.2} s = {:.0}/s \
+             ({:.1} tokens each); 100,000 take {:.0} s ({} parameters)",
             out.len(),
+            distinct.len(),
             out.len() as f64 / s,
             tokens as f64 / out.len() as f64,
             100_000.0 * s / out.len() as f64,
@@ -55,6 +58,7 @@ fn training_throughput() {
             weight: 1.0,
             value: 0.5,
             valid: None,
+            policy: None,
         })
         .collect();
     let train = device.autodiff();

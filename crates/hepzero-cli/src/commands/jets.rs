@@ -1,5 +1,5 @@
 //! `hepzero jets cluster|groom|lund`: jet clustering, grooming and Lund-plane densities with
-//! hepzero-jets, on HepMC3 ASCII files (status-1 particles) or the HZJ1 fixture format.
+//! hepzero-jets, on HepMC3 ASCII files (status-1 particles) or the HZJ fixture format.
 
 use super::{Globals, print_json};
 use crate::error::input_error;
@@ -48,7 +48,7 @@ impl From<AlgorithmArg> for Algorithm {
 
 #[derive(clap::Args, Debug)]
 struct ClusterArgs {
-    /// HepMC3 ASCII file or HZJ1 fixture file.
+    /// HepMC3 ASCII file or HZJ fixture file.
     file: PathBuf,
     /// Clustering algorithm.
     #[arg(long, value_enum, default_value = "antikt")]
@@ -88,7 +88,7 @@ enum GroomerArg {
 
 #[derive(clap::Args, Debug)]
 struct GroomArgs {
-    /// HepMC3 ASCII file or HZJ1 fixture file.
+    /// HepMC3 ASCII file or HZJ fixture file.
     file: PathBuf,
     /// The groomer.
     #[arg(long, value_enum, default_value = "softdrop")]
@@ -114,7 +114,7 @@ struct GroomArgs {
 
 #[derive(clap::Args, Debug)]
 struct LundArgs {
-    /// HepMC3 ASCII file or HZJ1 fixture file.
+    /// HepMC3 ASCII file or HZJ fixture file.
     file: PathBuf,
     /// Write the Lund-plane density (PNG and SVG).
     #[arg(long)]

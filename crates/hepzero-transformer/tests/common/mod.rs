@@ -49,6 +49,7 @@ pub fn small_config(vocab: usize) -> TransformerConfig {
         d_ff: 64,
         max_signal_len: 16,
         max_decoder_len: 80,
+        vocabulary: 0,
     }
 }
 
