@@ -4,7 +4,7 @@
 
 use crate::{Error, Result, TransformerConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
-use hepzero_tokens::{PAD, SEP, TokenId};
+use hepzero_tokens::{END, PAD, SEP, TokenId};
 use serde::{Deserialize, Serialize};
 
 /// What a masked attention score or logit is set to: large enough that `exp` underflows to exactly
@@ -34,6 +34,40 @@ pub struct Example {
 }
 
 impl Example {
+    /// The AlphaZero training example of a self-play game (`hepzero-mcts`): the moves played as the
+    /// background (a final `END` dropped), the root visit distribution of every move as the policy
+    /// target, and `value` (the game's reward in the search's normalised `[0, 1]` scale) as the value
+    /// target of every prefix. Errors if the game is unfinished or its records do not line up.
+    pub fn from_episode(signal: Vec<TokenId>, episode: &hepzero_mcts::Episode, value: f32) -> Result<Self> {
+        let bad = |message: String| Error::BadMask { index: 0, message };
+        if episode.tokens.last() != Some(&u32::from(END.0)) {
+            return Err(bad("the self-play game did not end with END (unfinished background)".to_string()));
+        }
+        let background = episode.tokens[..episode.tokens.len() - 1]
+            .iter()
+            .map(|&t| u16::try_from(t).map(TokenId).map_err(|_| bad(format!("action {t} is not a token id"))))
+            .collect::<Result<Vec<_>>>()?;
+        if episode.policies.len() != episode.tokens.len() {
+            return Err(bad(format!(
+                "{} visit distributions for {} moves",
+                episode.policies.len(),
+                episode.tokens.len()
+            )));
+        }
+        let policy = episode
+            .policies
+            .iter()
+            .map(|visits| {
+                let total: u32 = visits.iter().map(|&(_, n)| n).sum();
+                if total == 0 {
+                    return Err(bad("a move without visits".to_string()));
+                }
+                Ok(visits.iter().map(|&(a, n)| (a, n as f32 / total as f32)).collect())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { signal, background, weight: 1.0, value, valid: None, policy: Some(policy) })
+    }
+
     /// A supervised example: `background` for `signal`, with loss weight `weight` and value target
     /// `value` (masks and soft targets unset).
     pub fn new(signal: Vec<TokenId>, background: Vec<TokenId>, weight: f32, value: f32) -> Self {

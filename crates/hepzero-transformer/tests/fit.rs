@@ -132,3 +132,44 @@ fn an_interrupted_fit_resumes_to_the_same_network() {
     let b = resumed.model().evaluate(&q, &device).expect("eval");
     assert_eq!(a, b, "the resumed fit ended with a different network");
 }
+
+#[test]
+fn self_play_games_become_visit_distribution_examples() {
+    let vocab = lhcb_vocab();
+    let g = grammar(&vocab, SIGNALS[0]);
+    let (background, masks) = random_background(&g, &mut rng(12));
+    let moves: Vec<u32> = background.iter().chain(std::iter::once(&END)).map(|t| u32::from(t.0)).collect();
+    // Each move: 3 visits on the move played, 1 on the lowest other valid token (if any).
+    let policies: Vec<Vec<(u32, u32)>> = moves
+        .iter()
+        .zip(&masks)
+        .map(|(&played, words)| {
+            let other = (0..64 * words.len() as u32)
+                .find(|&t| t != played && (words[t as usize / 64] >> (t % 64)) & 1 == 1);
+            let mut v = vec![(played, 3)];
+            v.extend(other.map(|t| (t, 1)));
+            v.sort();
+            v
+        })
+        .collect();
+    let game = hepzero_mcts::Episode { tokens: moves.clone(), policies, reward: 2.5 };
+    let example = Example::from_episode(g.signal_tokens().to_vec(), &game, 0.7).expect("finished game");
+    assert_eq!(example.background, background);
+    let policy = example.policy.as_ref().expect("soft targets");
+    assert_eq!(policy.len(), background.len() + 1);
+    for (dist, &played) in policy.iter().zip(&moves) {
+        let total: f32 = dist.iter().map(|&(_, p)| p).sum();
+        assert!((total - 1.0).abs() < 1e-6);
+        let p = dist.iter().find(|&&(t, _)| t == played).map(|&(_, p)| p).expect("played move");
+        assert!(p == 1.0 || (p - 0.75).abs() < 1e-6, "visit share of the played move {p}");
+    }
+    let device = select_device(DeviceChoice::Cpu).expect("cpu").device.autodiff();
+    let mut trainer = Trainer::new(small_net(vocab.len(), 6, &device), TrainerConfig::default(), device);
+    let mut with_masks = example.clone();
+    with_masks.valid = Some(masks);
+    let before = trainer.step(std::slice::from_ref(&with_masks)).expect("step");
+    assert!(before.loss.is_finite());
+    // An unfinished game (no END) is refused.
+    let unfinished = hepzero_mcts::Episode { tokens: moves[..moves.len() - 1].to_vec(), ..game };
+    assert!(Example::from_episode(g.signal_tokens().to_vec(), &unfinished, 0.7).is_err());
+}
