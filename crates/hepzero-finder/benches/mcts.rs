@@ -15,7 +15,7 @@ use hepzero_finder::mcts::{BackgroundEnv, default_search};
 use hepzero_mcts::{Search, UniformEvaluator};
 use hepzero_pdg::ParticleTable;
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use hepzero_tokens::{Grammar, Vocabulary};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
@@ -28,18 +28,7 @@ fn model(vocab: &Arc<Vocabulary>, signal: &str) -> RewardModel {
     let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
     let misid = MisIdMatrix::lhcb_default();
-    let mut parents = Vec::new();
-    for name in production.hadrons() {
-        parents.push(name.to_string());
-        if let Some(p) = particles.find(name) {
-            parents.push(particles.antiparticle(p).evtgen_name.clone());
-        }
-    }
-    let config = GrammarConfig {
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
-        ..Default::default()
-    };
+    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
     let grammar = Arc::new(Grammar::new(vocab.clone(), signal, config).expect("grammar"));
     let reward = RewardConfig {
         signal_events: 20_000,

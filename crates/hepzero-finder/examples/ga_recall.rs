@@ -21,7 +21,7 @@ use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, enumerate_background
 use hepzero_genetic::Silent;
 use hepzero_pdg::{DecayTable, ParticleTable};
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use hepzero_tokens::{Grammar, Vocabulary};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
@@ -47,18 +47,7 @@ fn model(vocab: &Arc<Vocabulary>, signal: &str, threshold: f64, events: u64) -> 
     let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
     let misid = MisIdMatrix::lhcb_default();
-    let mut parents = Vec::new();
-    for name in production.hadrons() {
-        parents.push(name.to_string());
-        if let Some(p) = particles.find(name) {
-            parents.push(particles.antiparticle(p).evtgen_name.clone());
-        }
-    }
-    let config = GrammarConfig {
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
-        ..Default::default()
-    };
+    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
     let grammar = Grammar::new(vocab.clone(), signal, config).map_err(|e| format!("{signal}: {e}"))?;
     let mut reward = RewardConfig { threshold, ..Default::default() };
     if events > 0 {

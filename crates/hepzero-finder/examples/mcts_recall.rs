@@ -15,7 +15,7 @@ use hepzero_mcts::Normalisation;
 use hepzero_pdg::{DecayTable, ParticleTable};
 use hepzero_reward::Breakdown;
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use hepzero_tokens::{Grammar, Vocabulary};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -30,18 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
     let misid = MisIdMatrix::lhcb_default();
-    let mut parents = Vec::new();
-    for name in production.hadrons() {
-        parents.push(name.to_string());
-        if let Some(p) = particles.find(name) {
-            parents.push(particles.antiparticle(p).evtgen_name.clone());
-        }
-    }
-    let config = GrammarConfig {
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
-        ..Default::default()
-    };
+    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
     let grammar = Arc::new(Grammar::new(Arc::new(Vocabulary::lhcb_default()?), signal, config)?);
     let model = RewardModel::new(grammar, particles, production, misid, reward_config())?;
 

@@ -18,7 +18,7 @@ pub use ga::{BackgroundGenome, BackgroundProblem, GaSearchConfig, run_ga};
 pub use mcts::{MctsConfig, MctsStats, run_mcts, run_mcts_with_stats};
 pub use oracle::{OracleConfig, enumerate_backgrounds, run_oracle};
 pub use ranking::Ranking;
-pub use setup::{MISID_FLOOR, model_for_signal};
+pub use setup::{MISID_FLOOR, all_measured_parents_limits, model_for_signal};
 
 /// What can go wrong in a search.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ use hepzero_finder::{BackgroundProblem, GaSearchConfig, run_ga};
 use hepzero_genetic::{Context, Genome, Problem, Silent};
 use hepzero_pdg::ParticleTable;
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use hepzero_tokens::{Grammar, Vocabulary};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
@@ -19,20 +19,9 @@ fn vocab() -> Arc<Vocabulary> {
 }
 
 fn grammar(signal: &str) -> Grammar {
-    let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
     let misid = MisIdMatrix::lhcb_default();
-    let mut parents = Vec::new();
-    for name in production.hadrons() {
-        parents.push(name.to_string());
-        let p = particles.find(name).unwrap();
-        parents.push(particles.antiparticle(p).evtgen_name.clone());
-    }
-    let config = GrammarConfig {
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
-        ..Default::default()
-    };
+    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
     Grammar::new(vocab(), signal, config).unwrap()
 }
 

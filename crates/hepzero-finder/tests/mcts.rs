@@ -6,7 +6,7 @@ use hepzero_finder::{MctsConfig, OracleConfig, enumerate_backgrounds, run_mcts};
 use hepzero_mcts::Environment;
 use hepzero_pdg::{DecayTable, ParticleTable};
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, GrammarConfig, ParentPolicy, Vocabulary};
+use hepzero_tokens::{Grammar, Vocabulary};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeSet;
@@ -18,17 +18,7 @@ fn model(signal: &str, threshold: f64) -> RewardModel {
     let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
     let misid = MisIdMatrix::lhcb_default();
-    let mut parents = Vec::new();
-    for name in production.hadrons() {
-        parents.push(name.to_string());
-        let p = particles.find(name).unwrap();
-        parents.push(particles.antiparticle(p).evtgen_name.clone());
-    }
-    let config = GrammarConfig {
-        parents: ParentPolicy::List(parents),
-        misid: misid.rules(1e-3),
-        ..Default::default()
-    };
+    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
     let grammar = Arc::new(Grammar::new(vocab, signal, config).unwrap());
     // Few events: the suite runs in debug.
     let reward = RewardConfig {
