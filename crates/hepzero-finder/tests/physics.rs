@@ -2,7 +2,6 @@
 //! against hand computations from the shipped tables (DECAY_LHCB.DEC, the LHCb production
 //! fractions, RapidSim's PID working point).
 
-use hepzero_fastsim::{SimOptions, StreamingConfig};
 use hepzero_finder::{OracleConfig, model_for_signal, run_oracle};
 use hepzero_pdg::{DecayTable, ParticleTable};
 use hepzero_reward::{MisIdMatrix, Production, RangeChoice, RewardConfig, RewardModel};
@@ -10,19 +9,7 @@ use hepzero_tokens::GrammarConfig;
 
 fn model(signal: &str, threshold: f64) -> RewardModel {
     // Fewer events than the command's defaults: the suite runs in debug.
-    let reward = RewardConfig {
-        threshold,
-        signal_events: 40_000,
-        streaming: StreamingConfig {
-            max_events: 20_000,
-            min_events: 4096,
-            relative_precision: 0.1,
-            chunks_per_round: 2,
-            ..Default::default()
-        },
-        simulation: SimOptions { chunk_size: 2048, ..Default::default() },
-        ..Default::default()
-    };
+    let reward = RewardConfig { threshold, ..RewardConfig::reduced() };
     let (production, misid) = (Production::lhcb_default(), MisIdMatrix::lhcb_default());
     model_for_signal(signal, DecayTable::lhcb_default(), production, misid, GrammarConfig::default(), reward)
         .unwrap()
