@@ -21,10 +21,38 @@ impl BreitWigner {
     /// Maps a uniform deviate `u` to a mass in [lo, hi] (lo < hi, both >= 0).
     #[inline]
     pub(crate) fn sample(&self, lo: f64, hi: f64, u: f64) -> f64 {
+        self.truncated(lo, hi).sample(u)
+    }
+
+    /// The line shape truncated to [lo, hi], with the images of the bounds computed once: a
+    /// sample then costs one `tan` instead of two `atan` and a `tan`, for limits that do not
+    /// change from event to event.
+    #[inline]
+    pub(crate) fn truncated(&self, lo: f64, hi: f64) -> Truncated {
         let a = ((lo * lo - self.m2) / self.mg).atan();
         let b = ((hi * hi - self.m2) / self.mg).atan();
-        let s = self.m2 + self.mg * (a + u * (b - a)).tan();
-        s.max(lo * lo).min(hi * hi).sqrt()
+        Truncated { m2: self.m2, mg: self.mg, a, span: b - a, lo2: lo * lo, hi2: hi * hi }
+    }
+}
+
+/// A [`BreitWigner`] truncated to fixed limits (see [`BreitWigner::truncated`]); samples the same
+/// masses as [`BreitWigner::sample`] with those limits, bit for bit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Truncated {
+    m2: f64,
+    mg: f64,
+    a: f64,
+    span: f64,
+    lo2: f64,
+    hi2: f64,
+}
+
+impl Truncated {
+    /// Maps a uniform deviate `u` to a mass between the limits.
+    #[inline]
+    pub(crate) fn sample(&self, u: f64) -> f64 {
+        let s = self.m2 + self.mg * (self.a + u * self.span).tan();
+        s.max(self.lo2).min(self.hi2).sqrt()
     }
 }
 

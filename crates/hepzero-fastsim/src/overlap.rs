@@ -101,6 +101,13 @@ pub struct StreamingConfig {
     pub relative_precision: f64,
     /// An overlap whose 2-sigma upper bound is below this counts as determined (negligible).
     pub negligible_overlap: f64,
+    /// A range also counts as determined when the 2-sigma upper bound of the background's
+    /// relative yield in it, (in-range candidates / generated events) / (signal acceptance x
+    /// signal in-range fraction), i.e. the overlap times the acceptance ratio, is below this
+    /// (0 = off). A caller whose figure of merit is that product (the background finder's
+    /// reward) can stop on it: for a background with acceptance well below 1 it is determined
+    /// from far fewer events than the overlap alone.
+    pub negligible_relative_yield: f64,
     /// Events generated before the first check.
     pub min_events: u64,
     /// Hard limit on generated events.
@@ -115,6 +122,7 @@ impl Default for StreamingConfig {
         Self {
             relative_precision: 0.05,
             negligible_overlap: 1e-3,
+            negligible_relative_yield: 0.0,
             min_events: 8192,
             max_events: 4_000_000,
             chunks_per_round: 4,
@@ -227,9 +235,11 @@ impl SignalReference {
 
     /// Overlap of `background` estimated in rounds of `config.chunks_per_round` chunks, stopping
     /// as soon as, in both ranges, the relative standard error of the overlap is below
-    /// `config.relative_precision` or its 2-sigma upper bound is below
+    /// `config.relative_precision`, or its 2-sigma upper bound is below
     /// `config.negligible_overlap` (with no candidate in a range, the bound uses 3 / accepted,
-    /// the 95% upper limit for zero counts), or `config.max_events` is reached.
+    /// the 95% upper limit for zero counts), or the 2-sigma upper bound of the relative yield is
+    /// below `config.negligible_relative_yield` (the same bounds per generated event), or
+    /// `config.max_events` is reached.
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a bad configuration; as [`FastSim::run`].
@@ -267,16 +277,19 @@ impl SignalReference {
             if g < config.min_events || a == 0 {
                 continue;
             }
-            let n = a as f64;
+            let (n, generated) = (a as f64, g as f64);
+            let acc_s = self.summary.acceptance;
+            // 2-sigma upper bound of a binomial fraction k / total (3 / total for k = 0).
+            let upper = |k: u64, total: f64| {
+                let f = k as f64 / total;
+                if k == 0 { 3.0 / total } else { f + 2.0 * (f * (1.0 - f) / total).sqrt() }
+            };
             let done = |k: usize, sf: f64| {
                 let f = c[k] as f64 / n;
-                let (rel, upper) = if c[k] == 0 {
-                    (f64::INFINITY, 3.0 / n)
-                } else {
-                    let fe = (f * (1.0 - f) / n).sqrt();
-                    (fe / f, f + 2.0 * fe)
-                };
-                rel <= config.relative_precision || upper / sf < config.negligible_overlap
+                let rel = if c[k] == 0 { f64::INFINITY } else { (f * (1.0 - f) / n).sqrt() / f };
+                rel <= config.relative_precision
+                    || upper(c[k], n) / sf < config.negligible_overlap
+                    || upper(c[k], generated) / (sf * acc_s) < config.negligible_relative_yield
             };
             if done(0, self.fit_fraction) && done(1, self.window_fraction) {
                 return Ok(self.build(g, a, &c, true));

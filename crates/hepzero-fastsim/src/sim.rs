@@ -35,7 +35,7 @@ use crate::genbod::{
     DalitzPoint, Frame, MAX_DAUGHTERS, Triangle, dalitz_point, decay_at_rest, fill_disc, fill_disc_soa,
     genbod_bound, three_body_momenta, unit_pair,
 };
-use crate::lineshape::BreitWigner;
+use crate::lineshape::{BreitWigner, Truncated};
 use crate::normal::Normal;
 use crate::production::{Production, ProductionConfig};
 
@@ -53,7 +53,9 @@ pub struct SimOptions {
     pub production: ProductionConfig,
     /// Detector response.
     pub detector: DetectorConfig,
-    /// Events per chunk (the unit of parallel work and of RNG streams).
+    /// Events per chunk (the unit of parallel work and of RNG streams; default 2048, small
+    /// enough for the streaming overlap to check its stopping rule every 8192 events, large
+    /// enough that a chunk's set-up is negligible).
     pub chunk_size: usize,
 }
 
@@ -62,7 +64,7 @@ impl Default for SimOptions {
         Self {
             production: ProductionConfig::default(),
             detector: DetectorConfig::default(),
-            chunk_size: 8192,
+            chunk_size: 2048,
         }
     }
 }
@@ -197,6 +199,9 @@ pub struct FastSim {
     lut: ResolutionLut,
     nodes: Vec<NodeGen>,
     line_shapes: Vec<Option<BreitWigner>>,
+    /// Per particle: its line shape truncated once, when its mass limits are the same for every
+    /// event (the head, and the daughters of a narrow mother).
+    fixed_shapes: Vec<Option<Truncated>>,
     reco: Vec<RecoLeaf>,
     /// Per particle: whether the acceptance is tested on it (a reconstructed leaf, with an
     /// acceptance configured).
@@ -363,6 +368,25 @@ impl FastSim {
         }
         let line_shapes: Vec<Option<BreitWigner>> =
             parts.iter().map(|p| p.wide.then(|| BreitWigner::new(p.species.mass, p.species.width))).collect();
+        // The limits `sample_masses` uses, computed the same way, where they do not depend on
+        // the event.
+        let mut fixed_shapes: Vec<Option<Truncated>> = vec![None; parts.len()];
+        if let (Some(Some(bw)), Some(head)) = (line_shapes.first(), parts.first()) {
+            fixed_shapes[0] = Some(bw.truncated(head.min_mass, head.max_mass));
+        }
+        for node in &nodes {
+            let mother = &parts[node.index];
+            if mother.wide {
+                continue;
+            }
+            for c in node.first..node.first + node.n {
+                if let Some(bw) = &line_shapes[c] {
+                    let pc = &parts[c];
+                    let hi = pc.max_mass.min(mother.species.mass - (node.threshold - pc.min_mass));
+                    fixed_shapes[c] = Some(bw.truncated(pc.min_mass, hi));
+                }
+            }
+        }
         let reco: Vec<RecoLeaf> = chain
             .leaves()
             .iter()
@@ -391,6 +415,7 @@ impl FastSim {
             lut,
             nodes,
             line_shapes,
+            fixed_shapes,
             reco,
             in_acceptance_test,
             three_body_head,
@@ -479,8 +504,10 @@ impl FastSim {
     #[inline]
     fn sample_masses(&self, mass: &mut [f64], rng: &mut Draws) -> bool {
         let parts = self.chain.particles();
-        if let Some(bw) = &self.line_shapes[0] {
-            mass[0] = bw.sample(parts[0].min_mass, parts[0].max_mass, rng.random());
+        match (&self.fixed_shapes[0], &self.line_shapes[0]) {
+            (Some(t), _) => mass[0] = t.sample(rng.random()),
+            (None, Some(bw)) => mass[0] = bw.sample(parts[0].min_mass, parts[0].max_mass, rng.random()),
+            (None, None) => {}
         }
         for node in &self.nodes {
             if !node.wide_children {
@@ -491,12 +518,19 @@ impl FastSim {
             for _ in 0..MAX_MASS_TRIES {
                 let mut sum = 0.0;
                 let kids = node.first..node.first + node.n;
-                for ((pc, bw), m) in
-                    parts[kids.clone()].iter().zip(&self.line_shapes[kids.clone()]).zip(&mut mass[kids])
+                for (((pc, bw), fixed), m) in parts[kids.clone()]
+                    .iter()
+                    .zip(&self.line_shapes[kids.clone()])
+                    .zip(&self.fixed_shapes[kids.clone()])
+                    .zip(&mut mass[kids])
                 {
-                    if let Some(bw) = bw {
-                        let hi = pc.max_mass.min(top - (node.threshold - pc.min_mass));
-                        *m = bw.sample(pc.min_mass, hi, rng.random());
+                    match (fixed, bw) {
+                        (Some(t), _) => *m = t.sample(rng.random()),
+                        (None, Some(bw)) => {
+                            let hi = pc.max_mass.min(top - (node.threshold - pc.min_mass));
+                            *m = bw.sample(pc.min_mass, hi, rng.random());
+                        }
+                        (None, None) => {}
                     }
                     sum += *m;
                 }
@@ -1128,6 +1162,42 @@ mod tests {
                 .unwrap()
             };
             assert_eq!(truth(&fast), truth(&generic));
+        }
+    }
+
+    /// Line shapes truncated once (a wide head, wide daughters of a narrow mother) give exactly
+    /// the masses of limits computed event by event, and a wide daughter of a wide mother keeps
+    /// its per-event limit.
+    #[test]
+    fn fixed_line_shape_limits_equal_the_per_event_ones() {
+        use crate::chain::ChainTree;
+        let table = hepzero_pdg::ParticleTable::lhcb_default();
+        let trees = [
+            ChainTree::decay(
+                "B0",
+                vec![
+                    ChainTree::decay("K*+", vec![ChainTree::leaf("K+"), ChainTree::leaf("pi0")]),
+                    ChainTree::leaf("pi-"),
+                ],
+            ),
+            ChainTree::decay(
+                "K_1+",
+                vec![
+                    ChainTree::decay("K*0", vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-")]),
+                    ChainTree::leaf("pi+"),
+                ],
+            ),
+        ];
+        for (tree, fixed) in trees.iter().zip([[false, true], [true, false]]) {
+            let options = SimOptions { chunk_size: 1000, ..Default::default() };
+            let fast = FastSim::from_tree(table, tree, options).unwrap();
+            // [head, first daughter] have limits fixed once.
+            assert_eq!([fast.fixed_shapes[0].is_some(), fast.fixed_shapes[1].is_some()], fixed);
+            let mut per_event = fast.clone();
+            per_event.fixed_shapes.fill(None);
+            let (a, b) = (fast.sample(5_000, 3).unwrap(), per_event.sample(5_000, 3).unwrap());
+            assert!(a.accepted > 100);
+            assert_eq!(a, b);
         }
     }
 

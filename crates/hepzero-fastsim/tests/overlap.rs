@@ -79,3 +79,40 @@ fn streaming_stops_early_and_agrees_with_fixed_statistics() {
         assert!((a.overlap - b.overlap).abs() < 4.0 * err, "{a:?} vs {b:?}");
     }
 }
+
+/// The relative-yield rule (candidates in range per generated event, over the signal's
+/// acceptance times in-range fraction) stops at the first check where its 2-sigma bound is met:
+/// with no candidate in range that is 3 / generated. A lone K+ (its candidate mass is m_K) never
+/// reaches either range, so the stopping point follows from the signal reference alone; the
+/// overlap rule at the same level counts accepted candidates only, so it needs more events.
+#[test]
+fn relative_yield_rule_stops_where_its_bound_is_met() {
+    let reference = SignalReference::new(&signal(), 40_000, 1, &OverlapConfig::default()).unwrap();
+    let bg = sim(&ChainTree::decay("B0", vec![ChainTree::leaf("K+"), ChainTree::missing("pi-")]));
+    let level = 5e-4;
+    let yield_rule = StreamingConfig {
+        negligible_overlap: 0.0,
+        negligible_relative_yield: level,
+        ..StreamingConfig::default()
+    };
+    let o = reference.overlap_streaming(&bg, &yield_rule, 6).unwrap();
+    assert!(
+        o.converged && o.fit_range.background_fraction == 0.0 && o.signal_window.background_fraction == 0.0
+    );
+    let round = yield_rule.chunks_per_round * SimOptions::default().chunk_size as u64;
+    let acc_s = reference.summary.acceptance;
+    let met = |g: u64| {
+        [reference.fit_fraction, reference.window_fraction]
+            .iter()
+            .all(|sf| 3.0 / g as f64 / (sf * acc_s) < level)
+    };
+    let expected = (1..).map(|r| r * round).find(|&g| g >= yield_rule.min_events && met(g)).unwrap();
+    assert_eq!(o.generated, expected);
+    let overlap_rule = StreamingConfig {
+        negligible_overlap: level * acc_s,
+        negligible_relative_yield: 0.0,
+        ..StreamingConfig::default()
+    };
+    let p = reference.overlap_streaming(&bg, &overlap_rule, 6).unwrap();
+    assert!(p.converged && p.generated > o.generated, "{p:?} vs {o:?}");
+}

@@ -291,8 +291,9 @@ impl RewardModel {
 
     /// Simulates a background whose cheap factors multiply to `cheap` and returns its overlaps
     /// (relative acceptance included). The simulation stops early once the overlap is known to be
-    /// too small for the reward to reach the threshold: with acc_B <= 1 that is an overlap below
-    /// threshold x acc_S / cheap at two standard deviations.
+    /// too small for the reward to reach the threshold: an overlap times acceptance ratio (the
+    /// relative yield the reward multiplies) below threshold / cheap at two standard deviations,
+    /// or, bounding acc_B by 1, an overlap below threshold x acc_S / cheap.
     pub fn simulate(&self, background: &Decay, hash: u64, cheap: f64) -> Result<OverlapFigures> {
         let sim = simulation(&self.grammar, self.particles, background, &self.config.simulation)?;
         let seed = self.config.seed ^ hash.rotate_left(17);
@@ -300,6 +301,8 @@ impl RewardModel {
         if cheap > 0.0 {
             let needed = self.config.threshold * self.signal.summary.acceptance / cheap;
             streaming.negligible_overlap = streaming.negligible_overlap.max(needed);
+            streaming.negligible_relative_yield =
+                streaming.negligible_relative_yield.max(self.config.threshold / cheap);
         }
         let o: Overlap = self.signal.overlap_streaming(&sim, &streaming, seed)?;
         if let Ok(mut counts) = self.simulated.lock() {
