@@ -62,7 +62,10 @@ pub struct RewardConfig {
     pub simulation: SimOptions,
     /// Signal events simulated once for the reference.
     pub signal_events: u64,
-    /// How precisely each background's overlap is estimated.
+    /// How precisely each background's overlap is estimated. By default no absolute negligible
+    /// overlap: a background stops early only once it is shown unable to reach `threshold`
+    /// (see [`RewardModel::simulate`]), so one with large cheap factors and a small overlap is
+    /// still estimated to the target precision.
     pub streaming: StreamingConfig,
     /// Backgrounds whose reward cannot reach this value are not simulated (exact pruning).
     pub threshold: f64,
@@ -77,7 +80,7 @@ impl Default for RewardConfig {
             overlap: OverlapConfig::default(),
             simulation: SimOptions::default(),
             signal_events: 200_000,
-            streaming: StreamingConfig::default(),
+            streaming: StreamingConfig { negligible_overlap: 0.0, ..Default::default() },
             threshold: 1e-3,
             seed: 42,
         }
