@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use hepzero_kinematics::FourMomentum;
+use hepzero_kinematics::{FourMomentum, two_body_momentum_unchecked};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -109,6 +109,8 @@ struct NodeGen {
     fixed: Option<f64>,
     /// The Dalitz triangle of a three-body node whose masses are fixed.
     triangle: Option<Triangle>,
+    /// The rest-frame momentum and the two energies of a two-body node whose masses are fixed.
+    two_body: Option<[f64; 3]>,
 }
 
 /// A reconstructed leaf, for the hot loop.
@@ -209,6 +211,9 @@ pub struct FastSim {
     /// The chain is one three-body decay of a narrow head into narrow daughters: its events take
     /// the structure-of-arrays path ([`FastSim::lab_three_body_head`]).
     three_body_head: bool,
+    /// Two-body nodes take [`FastSim::two_body_block`] (false only in tests, to compare it with
+    /// the general phase-space generator).
+    two_body_path: bool,
     observables: Vec<Observable>,
 }
 
@@ -364,6 +369,14 @@ impl FastSim {
                     }
                     _ => None,
                 },
+                two_body: match (p.wide || wide_children, kids) {
+                    (false, [a, b]) => {
+                        let (m1, m2) = (a.species.mass, b.species.mass);
+                        let q = two_body_momentum_unchecked(p.species.mass, m1, m2);
+                        Some([q, (q * q + m1 * m1).sqrt(), (q * q + m2 * m2).sqrt()])
+                    }
+                    _ => None,
+                },
             });
         }
         let line_shapes: Vec<Option<BreitWigner>> =
@@ -419,6 +432,7 @@ impl FastSim {
             reco,
             in_acceptance_test,
             three_body_head,
+            two_body_path: true,
             observables: Vec::new(),
         })
     }
@@ -625,6 +639,39 @@ impl FastSim {
         }
     }
 
+    /// Two-body decays of `node` for the first `n` events of a block: the isotropic directions
+    /// `decay_at_rest` would draw, in the same order (one point of the unit disc per event not
+    /// yet failed), then the momenta, with the momentum and the energies computed once when the
+    /// masses are fixed.
+    #[inline]
+    fn two_body_block(&self, ws: &mut Workspace, node: &NodeGen, n: usize, rng: &mut Draws) {
+        let np = ws.particles;
+        let (i, f) = (node.index, node.first);
+        let alive = ws.fate[..n].iter().filter(|&&x| x != Fate::Failed).count();
+        fill_disc(rng, &mut ws.disc[..alive]);
+        let mut points = ws.disc[..alive].iter();
+        for e in 0..n {
+            if ws.fate[e] == Fate::Failed {
+                continue;
+            }
+            let Some(&[u, v, s]) = points.next() else { break };
+            let base = e * np;
+            let [q, e1, e2] = match node.two_body {
+                Some(fixed) => fixed,
+                None => {
+                    let (m, m1, m2) = (ws.mass[base + i], ws.mass[base + f], ws.mass[base + f + 1]);
+                    let q = two_body_momentum_unchecked(m, m1, m2);
+                    [q, (q * q + m1 * m1).sqrt(), (q * q + m2 * m2).sqrt()]
+                }
+            };
+            // Marsaglia's direction, as `genbod::direction`.
+            let g = 2.0 * (1.0 - s).sqrt();
+            let (x, y, z) = (q * (u * g), q * (v * g), q * (1.0 - 2.0 * s));
+            ws.rest[base + f] = FourMomentum::new(x, y, z, e1);
+            ws.rest[base + f + 1] = FourMomentum::new(-x, -y, -z, e2);
+        }
+    }
+
     /// Generates the first `n` (at most [`BLOCK`]) events of a block into `ws`: `ws.fate[e]`
     /// says what became of event `e`, and for accepted events `ws.candidate[e]` and its
     /// reconstructed momenta are set. Every random draw but the smearing's (masses, production,
@@ -764,6 +811,10 @@ impl FastSim {
         for node in &self.nodes {
             if node.n == 3 {
                 self.three_body_block(ws, node, n, rng);
+                continue;
+            }
+            if node.n == 2 && self.two_body_path {
+                self.two_body_block(ws, node, n, rng);
                 continue;
             }
             let range = node.first..node.first + node.n;
@@ -1198,6 +1249,54 @@ mod tests {
             let (a, b) = (fast.sample(5_000, 3).unwrap(), per_event.sample(5_000, 3).unwrap());
             assert!(a.accepted > 100);
             assert_eq!(a, b);
+        }
+    }
+
+    /// The two-body path draws the directions the general phase-space generator draws, in the
+    /// same order, so it gives the same events up to the rounding of the energies (computed once
+    /// from p* for fixed masses, not from each event's momentum), with fixed and with
+    /// Breit-Wigner masses.
+    #[test]
+    fn two_body_path_equals_the_general_generator() {
+        use crate::chain::ChainTree as T;
+        let table = hepzero_pdg::ParticleTable::lhcb_default();
+        let trees = [
+            T::decay("B0", vec![T::leaf("K+"), T::leaf("pi-")]),
+            T::decay(
+                "B+",
+                vec![
+                    T::decay("anti-D0", vec![T::leaf("K+"), T::leaf("pi-")]),
+                    T::decay("rho+", vec![T::missing("pi+"), T::leaf("pi0")]),
+                ],
+            ),
+        ];
+        for tree in &trees {
+            let options = SimOptions { chunk_size: 1000, ..Default::default() };
+            let fast = FastSim::from_tree(table, tree, options).unwrap();
+            let mut general = fast.clone();
+            general.two_body_path = false;
+            let events = |s: &FastSim| {
+                s.run(3_000, 5, Vec::new, |acc: &mut Vec<(bool, f64, Vec<FourMomentum>)>, ev| {
+                    acc.push((ev.accepted, ev.mass, ev.truth.to_vec()));
+                })
+                .unwrap()
+                .concat()
+            };
+            let (a, b) = (events(&fast), events(&general));
+            assert_eq!(a.len(), b.len());
+            let mut accepted = 0;
+            for ((acc_a, m_a, p_a), (acc_b, m_b, p_b)) in a.iter().zip(&b) {
+                assert_eq!(acc_a, acc_b);
+                accepted += usize::from(*acc_a);
+                // E^2 - p^2 in the lab magnifies the rounding by (E/m)^2.
+                assert!((m_a - m_b).abs() <= 1e-9 * m_b.abs().max(1.0), "{m_a} vs {m_b}");
+                for (u, v) in p_a.iter().zip(p_b) {
+                    for (x, y) in [(u.px, v.px), (u.py, v.py), (u.pz, v.pz), (u.e, v.e)] {
+                        assert!((x - y).abs() <= 1e-12 * v.e, "{u:?} vs {v:?}");
+                    }
+                }
+            }
+            assert!(accepted > 100);
         }
     }
 
