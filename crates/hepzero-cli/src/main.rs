@@ -55,11 +55,34 @@ enum Command {
     Fk(commands::evolution::FkArgs),
     /// Find the decays that can fake a signal, ranked by the physics reward.
     Backgrounds(commands::backgrounds::BackgroundsArgs),
+    /// Train the background finder's agent: GA hall of fame, pre-training, AlphaZero self-play.
+    TrainAgent(commands::train_agent::TrainAgentArgs),
+    /// Benchmarks of the hepzero tools against their ground truth.
+    Benchmark(commands::benchmark::BenchmarkArgs),
     // <- commands: add one variant per subcommand above this line
+}
+
+/// burn 0.22 restores an optimizer's state (when `train-agent --resume` continues) onto burn's
+/// default device, not the network's; that default is wgpu whenever wgpu is compiled in, unless
+/// `BURN_DEVICE` names another. With a CPU choice, pin it to that CPU backend so a CPU run never
+/// opens a GPU (or prints the Vulkan loader's complaints on a machine without one).
+fn pin_burn_default_device(choice: DeviceChoice) {
+    use hepzero_backend::{CpuBackend, DEFAULT_CPU};
+    let name = match (choice, DEFAULT_CPU) {
+        (DeviceChoice::Flex, _) | (DeviceChoice::Cpu, CpuBackend::Flex) => "flex",
+        (DeviceChoice::Ndarray, _) | (DeviceChoice::Cpu, CpuBackend::Ndarray) => "ndarray",
+        _ => return,
+    };
+    if std::env::var_os("BURN_DEVICE").is_none() {
+        // SAFETY: called first thing in `main`, before any thread exists that could read the
+        // environment concurrently.
+        unsafe { std::env::set_var("BURN_DEVICE", name) };
+    }
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    pin_burn_default_device(cli.device);
     // Plots anywhere in the command need the embedded font; a failure shows up when plotting.
     let _ = plot::ensure_font();
     let globals = Globals { device: cli.device, seed: cli.seed, json: cli.json, quiet: cli.quiet };
@@ -72,6 +95,8 @@ fn main() -> std::process::ExitCode {
         Command::Evolve(args) => commands::evolution::run(args, &globals),
         Command::Fk(args) => commands::evolution::run_fk(args, &globals),
         Command::Backgrounds(args) => commands::backgrounds::run(args, &globals),
+        Command::TrainAgent(args) => commands::train_agent::run(args, &globals),
+        Command::Benchmark(args) => commands::benchmark::run(args, &globals),
         // <- commands: add one match arm per subcommand above this line
     };
     match result {

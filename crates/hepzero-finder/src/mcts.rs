@@ -125,6 +125,11 @@ impl BgState {
     pub fn is_complete(&self) -> bool {
         self.grammar.is_complete()
     }
+
+    /// The grammar's state after these tokens (for the valid-next mask a network needs).
+    pub fn grammar_state(&self) -> &State {
+        &self.grammar
+    }
 }
 
 /// What is known about one complete token sequence.
@@ -204,6 +209,14 @@ impl<'m> BackgroundEnv<'m> {
     pub fn kept(&self, canonical: u64) -> Option<Breakdown> {
         let cell = self.by_background.lock().ok()?.get(&canonical).cloned()?;
         cell.get().and_then(|e| e.kept.clone())
+    }
+
+    /// Every background scored so far that is exact and at or above the threshold, in no
+    /// particular order (the search's whole harvest, not only the sequences its moves ended on).
+    pub fn kept_all(&self) -> Vec<Breakdown> {
+        let cells: Vec<_> =
+            self.by_background.lock().map(|m| m.values().cloned().collect()).unwrap_or_default();
+        cells.iter().filter_map(|c| c.get().and_then(|e| e.kept.clone())).collect()
     }
 
     /// Canonical hash of a complete token sequence already resolved.

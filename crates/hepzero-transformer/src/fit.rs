@@ -54,12 +54,19 @@ pub struct EpochStats {
     pub train_loss: f32,
     /// Mean training next-token accuracy.
     pub train_accuracy: f32,
-    /// Validation loss after the epoch (NaN without a validation set).
+    /// Validation loss after the epoch (NaN without a validation set; `null` in JSON).
+    #[serde(deserialize_with = "null_as_nan")]
     pub validation_loss: f32,
     /// Validation next-token accuracy after the epoch.
+    #[serde(deserialize_with = "null_as_nan")]
     pub validation_accuracy: f32,
     /// Learning rate of the epoch's last update.
     pub learning_rate: f64,
+}
+
+/// JSON has no NaN: serde_json writes it as `null`, which reads back as NaN here.
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f32, D::Error> {
+    Ok(Option::<f32>::deserialize(d)?.unwrap_or(f32::NAN))
 }
 
 /// What a fit did.

@@ -134,6 +134,30 @@ fn an_interrupted_fit_resumes_to_the_same_network() {
 }
 
 #[test]
+fn a_fit_without_validation_resumes_from_disk() {
+    // No validation set: the history's validation figures are NaN, which JSON stores as null.
+    let train = examples(4, 10);
+    let config =
+        FitConfig { epochs: 3, batch_size: 4, warmup_steps: 3, patience: None, ..FitConfig::default() };
+    let device = select_device(DeviceChoice::Cpu).expect("cpu").device.autodiff();
+    let fresh =
+        || Trainer::new(small_net(lhcb_vocab().len(), 4, &device), TrainerConfig::default(), device.clone());
+    let report = fresh().fit(&train, &[], &config, |_, _| Ok(())).expect("fit");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let _ = fresh().fit(&train, &[], &config, |_, t| {
+        t.save(dir.path())?;
+        Err(hepzero_transformer::Error::EmptyBatch)
+    });
+    let mut resumed = Trainer::resume(dir.path(), device.clone()).expect("resume a history holding NaN");
+    assert!(resumed.history()[0].validation_loss.is_nan());
+    let again = resumed.fit(&train, &[], &config, |_, _| Ok(())).expect("fit");
+    let losses =
+        |r: &hepzero_transformer::FitReport| r.epochs.iter().map(|e| e.train_loss).collect::<Vec<_>>();
+    assert_eq!(losses(&again), losses(&report));
+}
+
+#[test]
 fn self_play_games_become_visit_distribution_examples() {
     let vocab = lhcb_vocab();
     let g = grammar(&vocab, SIGNALS[0]);

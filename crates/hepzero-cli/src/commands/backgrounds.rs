@@ -23,6 +23,8 @@ pub enum Method {
     Ga,
     /// Pure Monte Carlo tree search with a uniform prior.
     Mcts,
+    /// The trained agent (`train-agent`): backgrounds sampled from its transformer policy.
+    Agent,
 }
 
 /// Arguments of `hepzero backgrounds`.
@@ -72,6 +74,17 @@ pub struct BackgroundsArgs {
     /// MCTS: simulations per move.
     #[arg(long, default_value_t = 5)]
     pub simulations: u64,
+    /// Agent: the trained model folder (`train-agent --out`); default: the model shipped in
+    /// fixtures/models/agent.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Agent: complete background sequences to draw (seed 000's budget: 100,000).
+    #[arg(long, default_value_t = 100_000)]
+    pub samples: usize,
+    /// Agent: 0 samples the policy; M > 0 builds each sequence by network-guided MCTS with M
+    /// simulations per token (slower, more search).
+    #[arg(long, default_value_t = 0)]
+    pub mcts_simulations: u64,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -174,6 +187,28 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
             let r = run_mcts(&model, &config, &progress)?;
             bar.finish_and_clear();
             r
+        }
+        Method::Agent => {
+            let device = hepzero_backend::select_device(globals.device)?.device;
+            let net = match &args.model {
+                Some(dir) => hepzero_transformer::load_checkpoint(dir, &device).map_err(input_error)?,
+                None => anyhow::bail!("--model DIR is needed until a model is shipped"),
+            };
+            let bar = progress::bar(globals, args.samples as u64, "sequences");
+            let config = hepzero_agent::ProposeConfig {
+                samples: args.samples,
+                seed: globals.seed,
+                mcts_simulations: args.mcts_simulations,
+                ..Default::default()
+            };
+            let proposal =
+                hepzero_agent::propose(&net, &device, &model, &config, &mut |d, _| bar.set_position(d))
+                    .map_err(|e| match e {
+                        hepzero_agent::Error::Network(_) | hepzero_agent::Error::Config(_) => input_error(e),
+                        other => anyhow::Error::new(other),
+                    })?;
+            bar.finish_and_clear();
+            proposal.ranking
         }
     };
     if let Some(dir) = &args.plots {

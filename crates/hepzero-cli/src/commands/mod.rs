@@ -5,12 +5,14 @@
 use hepzero_backend::DeviceChoice;
 
 pub mod backgrounds;
+pub mod benchmark;
 pub mod decays;
 pub mod devices;
 pub mod evolution;
 pub mod jets;
 pub mod particle;
 pub mod simulate;
+pub mod train_agent;
 // <- commands: add `pub mod <name>;` above this line
 
 /// The options every subcommand sees.

@@ -1,0 +1,296 @@
+//! The finder benchmark (issue #10): for each signal of the training and generalisation lists, the
+//! oracle's backgrounds above threshold are the ground truth; the GA (seed 000's configuration)
+//! and the agent (a trained network, 100,000 sequences) are measured against it: recall, reward
+//! evaluations (distinct backgrounds scored) and wall time, per signal and in total. Each method
+//! gets its own reward model, so no method profits from another's cached rewards.
+
+use crate::propose::{ProposeConfig, propose};
+use crate::{Result, SignalList};
+use hepzero_backend::burn::tensor::Device;
+use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, model_for_signal, run_ga, run_oracle};
+use hepzero_genetic::Control;
+use hepzero_pdg::DecayTable;
+use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
+use hepzero_tokens::GrammarConfig;
+use hepzero_transformer::PolicyValueNet;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+
+/// Benchmark settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BenchmarkConfig {
+    /// The reward of every method (default: [`RewardConfig::reduced`], threshold 1e-3).
+    pub reward: RewardConfig,
+    /// Search limits of every method.
+    pub limits: GrammarConfig,
+    /// The GA (default: seed 000's population 6,000 over 40 generations). `None` skips it.
+    pub ga: Option<GaSearchConfig>,
+    /// The agent's proposal (default: 100,000 sampled sequences).
+    pub agent: ProposeConfig,
+    /// Sequence counts at which the agent's recall and evaluations are read off.
+    pub curve: Vec<usize>,
+}
+
+impl Default for BenchmarkConfig {
+    fn default() -> Self {
+        Self {
+            reward: RewardConfig::reduced(),
+            limits: GrammarConfig::default(),
+            ga: Some(GaSearchConfig::default()),
+            agent: ProposeConfig::default(),
+            curve: vec![1_000, 3_000, 10_000, 30_000, 100_000],
+        }
+    }
+}
+
+/// One method's figures on one signal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MethodFigures {
+    /// Oracle backgrounds found.
+    pub found: usize,
+    /// `found` over the oracle's count.
+    pub recall: f64,
+    /// Backgrounds it reported that the oracle does not have (found beyond the oracle's limits,
+    /// or above threshold only within statistical precision).
+    pub extra: usize,
+    /// Distinct backgrounds whose reward it needed.
+    pub evaluations: u64,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// The agent's recall after a number of sequences.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    /// Sequences built.
+    pub sequences: usize,
+    /// Distinct backgrounds among them (reward evaluations).
+    pub evaluations: usize,
+    /// Recall against the oracle.
+    pub recall: f64,
+}
+
+/// Everything measured on one signal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignalFigures {
+    /// The signal, as listed.
+    pub signal: String,
+    /// `training` or `generalisation`.
+    pub set: String,
+    /// Oracle: backgrounds above threshold (as `found`), candidates enumerated (as `evaluations`).
+    pub oracle: MethodFigures,
+    /// The GA, if run.
+    pub ga: Option<MethodFigures>,
+    /// The agent, if a network was given.
+    pub agent: Option<MethodFigures>,
+    /// The agent's recall against sequences built.
+    pub agent_curve: Vec<CurvePoint>,
+}
+
+/// Totals of one set of signals for one method.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// `training` or `generalisation`.
+    pub set: String,
+    /// `oracle`, `ga` or `agent`.
+    pub method: String,
+    /// Oracle backgrounds over all signals of the set.
+    pub oracle: usize,
+    /// Of which found.
+    pub found: usize,
+    /// `found / oracle`.
+    pub recall: f64,
+    /// Reward evaluations.
+    pub evaluations: u64,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// The whole benchmark.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkReport {
+    /// Reporting threshold (the ground truth is the oracle's list at or above it).
+    pub threshold: f64,
+    /// The settings.
+    pub config: Option<BenchmarkConfig>,
+    /// Per signal.
+    pub signals: Vec<SignalFigures>,
+    /// Per set and method.
+    pub totals: Vec<Totals>,
+}
+
+fn model(signal: &str, config: &BenchmarkConfig) -> hepzero_finder::Result<RewardModel> {
+    model_for_signal(
+        signal,
+        DecayTable::lhcb_default(),
+        Production::lhcb_default(),
+        MisIdMatrix::lhcb_default(),
+        config.limits.clone(),
+        config.reward.clone(),
+    )
+}
+
+fn hashes(model: &RewardModel, ranking: &Ranking) -> Result<Vec<u64>> {
+    let grammar = model.grammar();
+    let mut out = Vec::with_capacity(ranking.backgrounds.len());
+    for b in &ranking.backgrounds {
+        out.push(grammar.canonical_hash(&grammar.parse_background(&b.background)?));
+    }
+    Ok(out)
+}
+
+fn figures(oracle: &FxHashSet<u64>, found: &[u64], ranking: &Ranking) -> MethodFigures {
+    let hit = found.iter().filter(|h| oracle.contains(h)).count();
+    MethodFigures {
+        found: hit,
+        recall: if oracle.is_empty() { 1.0 } else { hit as f64 / oracle.len() as f64 },
+        extra: found.len() - hit,
+        evaluations: ranking.evaluations,
+        seconds: ranking.seconds,
+    }
+}
+
+/// Measures one signal of `set`; `net` (on `device`) is the agent, if any.
+pub fn benchmark_signal(
+    signal: &str,
+    set: &str,
+    config: &BenchmarkConfig,
+    net: Option<(&PolicyValueNet, &Device)>,
+    progress: &mut dyn FnMut(&str, u64, u64),
+) -> Result<SignalFigures> {
+    let oracle_model = model(signal, config)?;
+    let oracle = run_oracle(&oracle_model, DecayTable::lhcb_default(), &OracleConfig::default(), &|_, _| {})?;
+    let truth: FxHashSet<u64> = hashes(&oracle_model, &oracle)?.into_iter().collect();
+    let mut out = SignalFigures {
+        signal: signal.into(),
+        set: set.into(),
+        oracle: MethodFigures {
+            found: truth.len(),
+            recall: 1.0,
+            extra: 0,
+            evaluations: oracle.candidates,
+            seconds: oracle.seconds,
+        },
+        ..Default::default()
+    };
+    progress(&format!("{signal}: oracle"), 1, 1);
+    if let Some(ga) = &config.ga {
+        let ga_model = model(signal, config)?;
+        let total = ga.generations + 1;
+        let label = format!("{signal}: GA");
+        let mut observer = |r: &hepzero_genetic::GenerationReport| {
+            progress(&label, r.generation + 1, total);
+            Control::Continue
+        };
+        let (ranking, _) = run_ga(&ga_model, ga, &mut observer)?;
+        out.ga = Some(figures(&truth, &hashes(&ga_model, &ranking)?, &ranking));
+    }
+    if let Some((net, device)) = net {
+        let agent_model = model(signal, config)?;
+        let label = format!("{signal}: agent");
+        let proposal = propose(net, device, &agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
+        out.agent = Some(figures(&truth, &hashes(&agent_model, &proposal.ranking)?, &proposal.ranking));
+        let truth_list: Vec<u64> = truth.iter().copied().collect();
+        for &n in config.curve.iter().filter(|&&n| n <= config.agent.samples) {
+            out.agent_curve.push(CurvePoint {
+                sequences: n,
+                evaluations: proposal.first_seen.iter().filter(|&&(_, at)| at <= n).count(),
+                recall: crate::recall(&truth_list, &proposal.first_seen, n),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the benchmark on the two lists.
+pub fn run_benchmark(
+    training: &SignalList,
+    generalisation: &SignalList,
+    config: &BenchmarkConfig,
+    net: Option<(&PolicyValueNet, &Device)>,
+    progress: &mut dyn FnMut(&str, u64, u64),
+) -> Result<BenchmarkReport> {
+    let mut signals = Vec::new();
+    for (list, set) in [(training, "training"), (generalisation, "generalisation")] {
+        for (i, s) in list.signals.iter().enumerate() {
+            signals
+                .push(benchmark_signal(&s.signal, set, config, net, progress).map_err(|e| list.error(i, e))?);
+        }
+    }
+    Ok(BenchmarkReport {
+        threshold: config.reward.threshold,
+        config: Some(config.clone()),
+        totals: totals(&signals),
+        signals,
+    })
+}
+
+/// Totals per set and method of per-signal figures.
+pub fn totals(signals: &[SignalFigures]) -> Vec<Totals> {
+    let mut out = Vec::new();
+    for set in ["training", "generalisation"] {
+        let of_set: Vec<&SignalFigures> = signals.iter().filter(|s| s.set == set).collect();
+        if of_set.is_empty() {
+            continue;
+        }
+        let oracle: usize = of_set.iter().map(|s| s.oracle.found).sum();
+        type Pick = fn(&SignalFigures) -> Option<&MethodFigures>;
+        let methods: [(&str, Pick); 3] =
+            [("oracle", |s| Some(&s.oracle)), ("ga", |s| s.ga.as_ref()), ("agent", |s| s.agent.as_ref())];
+        for (method, pick) in methods {
+            let figures: Vec<&MethodFigures> = of_set.iter().filter_map(|s| pick(s)).collect();
+            if figures.len() != of_set.len() {
+                continue;
+            }
+            let found: usize = figures.iter().map(|f| f.found).sum();
+            out.push(Totals {
+                set: set.into(),
+                method: method.into(),
+                oracle,
+                found,
+                recall: if oracle == 0 { 1.0 } else { found as f64 / oracle as f64 },
+                evaluations: figures.iter().map(|f| f.evaluations).sum(),
+                seconds: figures.iter().map(|f| f.seconds).sum(),
+            });
+        }
+    }
+    out
+}
+
+/// The report as a Markdown table (per signal, then totals), as `docs/benchmarks.md` shows it.
+pub fn markdown(report: &BenchmarkReport) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("Ground truth: the oracle's backgrounds with R >= {:e}.\n\n", report.threshold));
+    s.push_str("| signal | set | oracle bkgs | oracle s | GA found | GA recall | GA evals | GA s | agent found | agent recall | agent evals | agent s |\n");
+    s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let cell = |f: &Option<MethodFigures>| match f {
+        Some(f) => format!("{} | {:.1}% | {} | {:.1}", f.found, 100.0 * f.recall, f.evaluations, f.seconds),
+        None => "- | - | - | -".into(),
+    };
+    for x in &report.signals {
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {:.1} | {} | {} |\n",
+            x.signal,
+            x.set,
+            x.oracle.found,
+            x.oracle.seconds,
+            cell(&x.ga),
+            cell(&x.agent)
+        ));
+    }
+    s.push_str("\n| set | method | oracle bkgs | found | recall | reward evaluations | wall s |\n|---|---|---|---|---|---|---|\n");
+    for t in &report.totals {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1}% | {} | {:.0} |\n",
+            t.set,
+            t.method,
+            t.oracle,
+            t.found,
+            100.0 * t.recall,
+            t.evaluations,
+            t.seconds
+        ));
+    }
+    s
+}

@@ -1,0 +1,164 @@
+//! `hepzero benchmark finder`: the oracle, the GA and the agent side by side on the benchmark's
+//! training and generalisation signals (fixtures/benchmarks/), recall against the oracle, reward
+//! evaluations and wall time; a Markdown table (or JSON) and recall plots.
+
+use super::{Globals, print_json};
+use crate::error::input_error;
+use crate::plot;
+use crate::progress;
+use anyhow::{Context, Result};
+use hepzero_agent::benchmark::{BenchmarkConfig, BenchmarkReport, markdown, run_benchmark};
+use hepzero_agent::{SignalList, benchmark_generalisation, benchmark_training};
+use hepzero_backend::select_device;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `hepzero benchmark`.
+#[derive(clap::Args, Debug)]
+pub struct BenchmarkArgs {
+    #[command(subcommand)]
+    pub what: Benchmark,
+}
+
+/// What to benchmark.
+#[derive(clap::Subcommand, Debug)]
+pub enum Benchmark {
+    /// The background finder: oracle (ground truth), GA and agent on the benchmark signals.
+    Finder(FinderArgs),
+}
+
+/// Arguments of `hepzero benchmark finder`.
+#[derive(clap::Args, Debug)]
+pub struct FinderArgs {
+    /// The agent's model folder (`train-agent --out`); default: the shipped model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Training signals (default: fixtures/benchmarks/training.txt).
+    #[arg(long)]
+    pub training: Option<PathBuf>,
+    /// Generalisation signals (default: fixtures/benchmarks/generalisation.txt).
+    #[arg(long)]
+    pub generalisation: Option<PathBuf>,
+    /// Sequences the agent draws per signal.
+    #[arg(long, default_value_t = 100_000)]
+    pub samples: usize,
+    /// GA individuals per generation (seed 000: 6,000).
+    #[arg(long, default_value_t = 6000)]
+    pub population: usize,
+    /// GA generations (seed 000: 40).
+    #[arg(long, default_value_t = 40)]
+    pub generations: u64,
+    /// Skip the GA (oracle and agent only).
+    #[arg(long)]
+    pub no_ga: bool,
+    /// Write the recall plots here.
+    #[arg(long)]
+    pub plots: Option<PathBuf>,
+}
+
+/// Runs the benchmark.
+pub fn run(args: &BenchmarkArgs, globals: &Globals) -> Result<()> {
+    match &args.what {
+        Benchmark::Finder(a) => finder(a, globals),
+    }
+}
+
+fn list(path: &Option<PathBuf>, default: fn() -> SignalList) -> Result<SignalList> {
+    match path {
+        Some(p) => SignalList::read(p).map_err(input_error),
+        None => Ok(default()),
+    }
+}
+
+fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
+    let training = list(&args.training, benchmark_training)?;
+    let generalisation = list(&args.generalisation, benchmark_generalisation)?;
+    let device = select_device(globals.device)?.device;
+    let net = match &args.model {
+        Some(dir) => hepzero_transformer::load_checkpoint(dir, &device).map_err(input_error)?,
+        None => anyhow::bail!("--model DIR is needed until a model is shipped"),
+    };
+    let mut config = BenchmarkConfig::default();
+    config.reward.seed = globals.seed;
+    config.agent.samples = args.samples;
+    config.agent.seed = globals.seed;
+    config.ga = (!args.no_ga).then(|| hepzero_finder::GaSearchConfig {
+        seed: globals.seed,
+        population: args.population,
+        generations: args.generations,
+        ..Default::default()
+    });
+    let mut bar = progress::bar(globals, 1, "");
+    let mut current = String::new();
+    let mut on_progress = |phase: &str, done: u64, total: u64| {
+        if phase != current {
+            bar.finish_and_clear();
+            bar = progress::bar(globals, total, phase);
+            current = phase.to_string();
+        }
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = run_benchmark(&training, &generalisation, &config, Some((&net, &device)), &mut on_progress)
+        .map_err(|e| match e {
+            hepzero_agent::Error::Signal { .. } => input_error(e),
+            other => anyhow::Error::new(other),
+        })?;
+    bar.finish_and_clear();
+    if let Some(dir) = &args.plots {
+        write_plots(&report, dir)?;
+    }
+    if globals.json {
+        return print_json(&report);
+    }
+    print!("{}", markdown(&report));
+    Ok(())
+}
+
+/// Recall against reward evaluations: the agent's curve per set (summed over signals) and the
+/// GA's end point per set.
+fn write_plots(report: &BenchmarkReport, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut owned: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for set in ["training", "generalisation"] {
+        let signals: Vec<_> = report.signals.iter().filter(|s| s.set == set).collect();
+        let oracle: usize = signals.iter().map(|s| s.oracle.found).sum();
+        if signals.is_empty() || oracle == 0 {
+            continue;
+        }
+        let points = signals.first().map_or(0, |s| s.agent_curve.len());
+        let mut agent = Vec::new();
+        for i in 0..points {
+            let evals: usize =
+                signals.iter().filter_map(|s| s.agent_curve.get(i)).map(|p| p.evaluations).sum();
+            let found: f64 = signals
+                .iter()
+                .filter_map(|s| s.agent_curve.get(i).map(|p| p.recall * s.oracle.found as f64))
+                .sum();
+            agent.push((evals.max(1) as f64, found / oracle as f64));
+        }
+        owned.push((format!("agent, {set}"), agent));
+        let ga: Vec<_> = signals.iter().filter_map(|s| s.ga.as_ref()).collect();
+        if ga.len() == signals.len() {
+            let evals: u64 = ga.iter().map(|g| g.evaluations).sum();
+            let found: usize = ga.iter().map(|g| g.found).sum();
+            // The GA's end point, drawn as a short vertical tick.
+            let (x, r) = (evals.max(1) as f64, found as f64 / oracle as f64);
+            owned.push((format!("GA, {set} (end point)"), vec![(x, r - 0.01), (x, r + 0.01)]));
+        }
+    }
+    let log_points: Vec<(String, Vec<(f64, f64)>)> =
+        owned.iter().map(|(l, p)| (l.clone(), p.iter().map(|&(x, y)| (x.log10(), y)).collect())).collect();
+    let curves: Vec<plot::Curve<'_>> = log_points
+        .iter()
+        .enumerate()
+        .map(|(i, (label, points))| plot::Curve { label, points, colour: i })
+        .collect();
+    plot::curves(
+        &dir.join("finder_recall"),
+        "background finder: recall against the oracle",
+        "log10 reward evaluations (distinct backgrounds scored)",
+        "recall",
+        &curves,
+        false,
+    )
+}
