@@ -311,6 +311,9 @@ impl<'a> TrainAgent<'a> {
                 };
                 let (ranking, _) = run_ga(model, &ga, &mut observer)?;
                 write_json(&path, &ranking)?;
+                // Continue from what was written, as a resumed run will: JSON floats read back
+                // to within an ulp, and the value targets must not depend on the path taken.
+                let ranking: Ranking = read_json(&path)?;
                 report.ga.retain(|g| g.signal != ranking.signal);
                 report.ga.push(GaFigures {
                     signal: ranking.signal.clone(),
@@ -514,9 +517,9 @@ impl<'a> TrainAgent<'a> {
         let mut found: Vec<(String, f64)> =
             env.kept_all().into_iter().map(|b| (b.background, b.reward)).collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
-        let harvest = Harvest { games: episodes.len() as u64, found };
-        write_json(&marker, &harvest)?;
-        Ok((harvest, episodes))
+        write_json(&marker, &Harvest { games: episodes.len() as u64, found })?;
+        // As a resumed run would: from the files (see the GA phase).
+        Ok((read_json(&marker)?, read_records(&records)?.episodes))
     }
 
     /// The updates of iteration `k`: `iteration_epochs` shuffled passes over `data` at the
