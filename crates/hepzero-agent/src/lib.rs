@@ -16,6 +16,7 @@ pub mod benchmark;
 mod data;
 mod error;
 mod propose;
+mod shipped;
 mod signals;
 mod train;
 
@@ -23,6 +24,7 @@ pub use data::{VALUE_CEILING, episode_example, ranking_examples, value_target};
 pub(crate) use error::file_error;
 pub use error::{Error, Result};
 pub use propose::{Proposal, ProposeConfig, guided_search, propose, state_query};
+pub use shipped::shipped_model;
 pub use signals::{ListedSignal, SignalList, benchmark_generalisation, benchmark_training};
 pub use train::{GaFigures, PhaseReport, ProgressFn, TrainAgent, TrainAgentConfig, TrainingReport};
 

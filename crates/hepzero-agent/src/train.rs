@@ -313,8 +313,10 @@ impl<'a> TrainAgent<'a> {
                 write_json(&path, &ranking)?;
                 // Continue from what was written, as a resumed run will: JSON floats read back
                 // to within an ulp, and the value targets must not depend on the path taken.
-                let ranking: Ranking = read_json(&path)?;
-                report.ga.retain(|g| g.signal != ranking.signal);
+                read_json(&path)?
+            };
+            // Also when the ranking was read back (a kill may have come before the report).
+            if !report.ga.iter().any(|g| g.signal == ranking.signal) {
                 report.ga.push(GaFigures {
                     signal: ranking.signal.clone(),
                     found: ranking.backgrounds.len(),
@@ -322,8 +324,7 @@ impl<'a> TrainAgent<'a> {
                     seconds: ranking.seconds,
                 });
                 write_json(&self.out.join("report.json"), &report)?;
-                ranking
-            };
+            }
             halls.push(ranking);
         }
         let mut known: Vec<BTreeMap<String, f64>> = halls

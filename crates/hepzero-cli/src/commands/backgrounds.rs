@@ -81,6 +81,9 @@ pub struct BackgroundsArgs {
     /// Agent: complete background sequences to draw (seed 000's budget: 100,000).
     #[arg(long, default_value_t = 100_000)]
     pub samples: usize,
+    /// Agent: softmax temperature of sampling (above 1 spreads the draws over more backgrounds).
+    #[arg(long, default_value_t = 1.0)]
+    pub temperature: f32,
     /// Agent: 0 samples the policy; M > 0 builds each sequence by network-guided MCTS with M
     /// simulations per token (slower, more search).
     #[arg(long, default_value_t = 0)]
@@ -192,13 +195,14 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
             let device = hepzero_backend::select_device(globals.device)?.device;
             let net = match &args.model {
                 Some(dir) => hepzero_transformer::load_checkpoint(dir, &device).map_err(input_error)?,
-                None => anyhow::bail!("--model DIR is needed until a model is shipped"),
+                None => hepzero_agent::shipped_model(&device)?,
             };
             let bar = progress::bar(globals, args.samples as u64, "sequences");
             let config = hepzero_agent::ProposeConfig {
                 samples: args.samples,
                 seed: globals.seed,
                 mcts_simulations: args.mcts_simulations,
+                temperature: args.temperature,
                 ..Default::default()
             };
             let proposal =

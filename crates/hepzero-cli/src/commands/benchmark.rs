@@ -41,6 +41,9 @@ pub struct FinderArgs {
     /// Sequences the agent draws per signal.
     #[arg(long, default_value_t = 100_000)]
     pub samples: usize,
+    /// Softmax temperature of the agent's sampling.
+    #[arg(long, default_value_t = 1.0)]
+    pub temperature: f32,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -75,12 +78,13 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     let device = select_device(globals.device)?.device;
     let net = match &args.model {
         Some(dir) => hepzero_transformer::load_checkpoint(dir, &device).map_err(input_error)?,
-        None => anyhow::bail!("--model DIR is needed until a model is shipped"),
+        None => hepzero_agent::shipped_model(&device)?,
     };
     let mut config = BenchmarkConfig::default();
     config.reward.seed = globals.seed;
     config.agent.samples = args.samples;
     config.agent.seed = globals.seed;
+    config.agent.temperature = args.temperature;
     config.ga = (!args.no_ga).then(|| hepzero_finder::GaSearchConfig {
         seed: globals.seed,
         population: args.population,
