@@ -203,19 +203,22 @@ pub fn benchmark_signal(
     Ok(out)
 }
 
-/// Runs the benchmark on the two lists.
+/// Runs the benchmark on the two lists; `on_signal` sees each signal's figures as they come.
 pub fn run_benchmark(
     training: &SignalList,
     generalisation: &SignalList,
     config: &BenchmarkConfig,
     net: Option<(&PolicyValueNet, &Device)>,
     progress: &mut dyn FnMut(&str, u64, u64),
+    on_signal: &mut dyn FnMut(&SignalFigures),
 ) -> Result<BenchmarkReport> {
     let mut signals = Vec::new();
     for (list, set) in [(training, "training"), (generalisation, "generalisation")] {
         for (i, s) in list.signals.iter().enumerate() {
-            signals
-                .push(benchmark_signal(&s.signal, set, config, net, progress).map_err(|e| list.error(i, e))?);
+            let figures =
+                benchmark_signal(&s.signal, set, config, net, progress).map_err(|e| list.error(i, e))?;
+            on_signal(&figures);
+            signals.push(figures);
         }
     }
     Ok(BenchmarkReport {

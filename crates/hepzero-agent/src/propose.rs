@@ -128,6 +128,8 @@ pub fn propose(
                 search: guided_search(),
                 simulations: config.mcts_simulations,
                 temperature: f64::from(config.temperature),
+                // A game may not outgrow the decoder's context.
+                max_moves: net.config().max_decoder_len.saturating_sub(1),
                 ..SelfPlayConfig::default()
             };
             let (episodes, _) = self_play(&env, &evaluator, &play, n, seed)?;

@@ -24,8 +24,10 @@ pub struct SampleConfig {
 }
 
 impl PolicyValueNet {
-    /// Draws `config.count` complete backgrounds (token sequences without `END`) for the signal of
-    /// `grammar`, each token from the policy restricted to the grammar's valid next tokens.
+    /// Draws `config.count` backgrounds (token sequences without `END`) for the signal of
+    /// `grammar`, each token from the policy restricted to the grammar's valid next tokens. The
+    /// few draws that are still incomplete when the decoder's context is full are left out, so a
+    /// deep grammar may return fewer than `count`.
     pub fn sample(
         &self,
         grammar: &Grammar,
@@ -34,14 +36,9 @@ impl PolicyValueNet {
     ) -> Result<Vec<Vec<TokenId>>> {
         let vocab = self.config().vocab_size;
         self.config().check_vocabulary(grammar.vocab())?;
-        let needed = grammar.max_background_len() + 1;
-        if needed > self.config().max_decoder_len {
-            return Err(Error::TooLong {
-                what: "longest background (plus END)",
-                len: needed,
-                max: self.config().max_decoder_len,
-            });
-        }
+        // A sequence still open when the decoder's context is full cannot be completed: it is
+        // dropped. Grammars whose longest background does not fit (deep chains) still sample.
+        let max_tokens = self.config().max_decoder_len.saturating_sub(1);
         if config.batch_size == 0 || config.temperature.is_nan() || config.temperature <= 0.0 {
             return Err(Error::InvalidConfig(format!(
                 "sampling needs batch_size > 0 and temperature > 0 (got {} and {})",
@@ -61,6 +58,7 @@ impl PolicyValueNet {
             let mut decode = self.start_decoding(&batch, device);
             let mut states = vec![grammar.initial_state(); n];
             let mut tokens: Vec<Vec<TokenId>> = vec![Vec::new(); n];
+            let mut complete = vec![true; n];
             // `active[r]` = the sequence decoded in row `r` of the (shrinking) decoder batch.
             let mut active: Vec<usize> = (0..n).collect();
             let mut feed = vec![SEP; n];
@@ -96,8 +94,12 @@ impl PolicyValueNet {
                     if t != END {
                         grammar.push(&mut states[i], t)?;
                         tokens[i].push(t);
-                        keep.push(row);
-                        feed.push(t);
+                        if tokens[i].len() < max_tokens {
+                            keep.push(row);
+                            feed.push(t);
+                        } else {
+                            complete[i] = false;
+                        }
                     }
                 }
                 if keep.len() < active.len() && !keep.is_empty() {
@@ -105,7 +107,7 @@ impl PolicyValueNet {
                 }
                 active = keep.iter().map(|&row| active[row]).collect();
             }
-            out.extend(tokens);
+            out.extend(tokens.into_iter().zip(complete).filter_map(|(t, c)| c.then_some(t)));
         }
         Ok(out)
     }

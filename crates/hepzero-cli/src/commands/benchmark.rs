@@ -102,11 +102,37 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let report = run_benchmark(&training, &generalisation, &config, Some((&net, &device)), &mut on_progress)
-        .map_err(|e| match e {
-            hepzero_agent::Error::Signal { .. } => input_error(e),
-            other => anyhow::Error::new(other),
-        })?;
+    // One line per signal on standard error as it completes (the whole run takes a while).
+    let mut on_signal = |f: &hepzero_agent::benchmark::SignalFigures| {
+        if !globals.quiet {
+            let recall = |m: &Option<hepzero_agent::benchmark::MethodFigures>| {
+                m.as_ref().map_or("-".to_string(), |m| {
+                    format!("{:.3} ({} evals, {:.0} s)", m.recall, m.evaluations, m.seconds)
+                })
+            };
+            eprintln!(
+                "{} [{}]: oracle {} ({:.0} s); GA {}; agent {}",
+                f.signal,
+                f.set,
+                f.oracle.found,
+                f.oracle.seconds,
+                recall(&f.ga),
+                recall(&f.agent)
+            );
+        }
+    };
+    let report = run_benchmark(
+        &training,
+        &generalisation,
+        &config,
+        Some((&net, &device)),
+        &mut on_progress,
+        &mut on_signal,
+    )
+    .map_err(|e| match e {
+        hepzero_agent::Error::Signal { .. } => input_error(e),
+        other => anyhow::Error::new(other),
+    })?;
     bar.finish_and_clear();
     if let Some(dir) = &args.plots {
         write_plots(&report, dir)?;
