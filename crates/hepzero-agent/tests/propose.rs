@@ -60,3 +60,24 @@ fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
     let again = propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap();
     assert_eq!(again.first_seen, proposal.first_seen);
 }
+
+#[test]
+fn deep_signals_whose_longest_background_outgrows_the_context_still_sample() {
+    // Its longest background has 92 tokens, the network's decoder context 80: draws that would
+    // outgrow it are dropped, the rest are proposed (this refused the whole signal before).
+    let model = model_for_signal(
+        "B0 -> (K*0 -> K+ pi-) mu+ mu-",
+        DecayTable::lhcb_default(),
+        Production::lhcb_default(),
+        MisIdMatrix::lhcb_default(),
+        GrammarConfig::default(),
+        RewardConfig { signal_events: 4000, ..RewardConfig::reduced() },
+    )
+    .unwrap();
+    let device = select_device(DeviceChoice::Cpu).unwrap().device;
+    let net = shipped_model(&device).unwrap();
+    assert!(model.grammar().max_background_len() + 1 > net.config().max_decoder_len);
+    let config = ProposeConfig { samples: 300, seed: 1, ..ProposeConfig::default() };
+    let proposal = propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap();
+    assert!(proposal.first_seen.len() > 10 && proposal.first_seen.iter().all(|&(_, at)| at <= 300));
+}
