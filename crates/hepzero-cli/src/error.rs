@@ -24,3 +24,12 @@ pub fn input_error(err: impl Into<anyhow::Error>) -> anyhow::Error {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.chain().any(|cause| cause.is::<InputError>()) { 2 } else { 1 }
 }
+
+/// A failure of the agent: a signal of the user's list that cannot be used is bad input (2),
+/// anything else a failure while running (1).
+pub fn agent_error(err: hepzero_agent::Error) -> anyhow::Error {
+    match err {
+        hepzero_agent::Error::Signal { .. } => input_error(err),
+        other => anyhow::Error::new(other),
+    }
+}

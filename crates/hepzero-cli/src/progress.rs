@@ -18,3 +18,34 @@ pub fn bar(globals: &Globals, len: u64, message: &str) -> ProgressBar {
     bar.set_message(message.to_string());
     bar
 }
+
+/// One bar per phase of a multi-phase job (`phase, done, total` reports): a new bar whenever the
+/// phase name changes, the previous one cleared.
+pub struct PhaseBars<'g> {
+    globals: &'g Globals,
+    bar: ProgressBar,
+    phase: String,
+}
+
+impl<'g> PhaseBars<'g> {
+    /// No bar until the first report.
+    pub fn new(globals: &'g Globals) -> Self {
+        Self { globals, bar: ProgressBar::hidden(), phase: String::new() }
+    }
+
+    /// Shows `done` of `total` for `phase`.
+    pub fn update(&mut self, phase: &str, done: u64, total: u64) {
+        if phase != self.phase {
+            self.bar.finish_and_clear();
+            self.bar = bar(self.globals, total, phase);
+            self.phase = phase.to_string();
+        }
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+
+    /// Clears the last bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -3,7 +3,7 @@
 //! evaluations and wall time; a Markdown table (or JSON) and recall plots.
 
 use super::{Globals, print_json};
-use crate::error::input_error;
+use crate::error::{agent_error, input_error};
 use crate::plot;
 use crate::progress;
 use anyhow::{Context, Result};
@@ -91,17 +91,8 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
         generations: args.generations,
         ..Default::default()
     });
-    let mut bar = progress::bar(globals, 1, "");
-    let mut current = String::new();
-    let mut on_progress = |phase: &str, done: u64, total: u64| {
-        if phase != current {
-            bar.finish_and_clear();
-            bar = progress::bar(globals, total, phase);
-            current = phase.to_string();
-        }
-        bar.set_length(total);
-        bar.set_position(done);
-    };
+    let mut bars = progress::PhaseBars::new(globals);
+    let mut on_progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
     // One line per signal on standard error as it completes (the whole run takes a while).
     let mut on_signal = |f: &hepzero_agent::benchmark::SignalFigures| {
         if !globals.quiet {
@@ -129,11 +120,8 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
         &mut on_progress,
         &mut on_signal,
     )
-    .map_err(|e| match e {
-        hepzero_agent::Error::Signal { .. } => input_error(e),
-        other => anyhow::Error::new(other),
-    })?;
-    bar.finish_and_clear();
+    .map_err(agent_error)?;
+    bars.finish();
     if let Some(dir) = &args.plots {
         write_plots(&report, dir)?;
     }

@@ -2,7 +2,7 @@
 //! AlphaZero self-play iterations) into a folder that `backgrounds --method agent --model` reads.
 
 use super::{Globals, print_json};
-use crate::error::input_error;
+use crate::error::{agent_error, input_error};
 use crate::plot;
 use crate::progress;
 use anyhow::{Context, Result};
@@ -90,22 +90,10 @@ pub fn run(args: &TrainAgentArgs, globals: &Globals) -> Result<()> {
     let config = settings(args, globals)?;
     let device = select_device(globals.device)?.device;
     let run = TrainAgent::new(&signals, &config, &args.out, device, args.resume).map_err(input_error)?;
-    let mut bar = progress::bar(globals, 1, "");
-    let mut current = String::new();
-    let mut on_progress = |phase: &str, done: u64, total: u64| {
-        if phase != current {
-            bar.finish_and_clear();
-            bar = progress::bar(globals, total, phase);
-            current = phase.to_string();
-        }
-        bar.set_length(total);
-        bar.set_position(done);
-    };
-    let report = run.run(&mut on_progress).map_err(|e| match e {
-        hepzero_agent::Error::Signal { .. } => input_error(e),
-        other => anyhow::Error::new(other),
-    })?;
-    bar.finish_and_clear();
+    let mut bars = progress::PhaseBars::new(globals);
+    let mut on_progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
+    let report = run.run(&mut on_progress).map_err(agent_error)?;
+    bars.finish();
     write_plots(&report, &args.out.join("plots"))?;
     if globals.json {
         return print_json(&report);
