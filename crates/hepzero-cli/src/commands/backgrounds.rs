@@ -247,10 +247,17 @@ fn print_table(r: &Ranking, top: usize) {
         println!("  ... {} more (--top N or --json)", r.backgrounds.len() - top);
     }
     println!(
-        "{} backgrounds with R >= {:.1e}; {} candidates enumerated, {} simulated ({} events), {:.1} s ({}).",
+        "{} backgrounds with R >= {:.1e}; {} {}, {} simulated ({} events), {:.1} s ({}).",
         r.backgrounds.len(),
         r.threshold,
         r.candidates,
+        // What `candidates` counts depends on the method.
+        match r.method.as_str() {
+            "ga" => "individuals evaluated",
+            "mcts" => "distinct backgrounds reached",
+            "agent" => "sequences drawn",
+            _ => "candidates enumerated",
+        },
         r.simulated,
         r.events_simulated,
         r.seconds,
