@@ -7,10 +7,10 @@
 use crate::propose::{ProposeConfig, propose};
 use crate::{Result, SignalList};
 use hepzero_backend::burn::tensor::Device;
-use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, model_for_signal, run_ga, run_oracle};
+use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, run_ga, run_oracle};
 use hepzero_genetic::Control;
 use hepzero_pdg::DecayTable;
-use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
+use hepzero_reward::{RewardConfig, RewardModel};
 use hepzero_tokens::GrammarConfig;
 use hepzero_transformer::PolicyValueNet;
 use rustc_hash::FxHashSet;
@@ -121,23 +121,7 @@ pub struct BenchmarkReport {
 }
 
 fn model(signal: &str, config: &BenchmarkConfig) -> hepzero_finder::Result<RewardModel> {
-    model_for_signal(
-        signal,
-        DecayTable::lhcb_default(),
-        Production::lhcb_default(),
-        MisIdMatrix::lhcb_default(),
-        config.limits.clone(),
-        config.reward.clone(),
-    )
-}
-
-fn hashes(model: &RewardModel, ranking: &Ranking) -> Result<Vec<u64>> {
-    let grammar = model.grammar();
-    let mut out = Vec::with_capacity(ranking.backgrounds.len());
-    for b in &ranking.backgrounds {
-        out.push(grammar.canonical_hash(&grammar.parse_background(&b.background)?));
-    }
-    Ok(out)
+    crate::lhcb_model(signal, &config.limits, &config.reward)
 }
 
 fn figures(oracle: &FxHashSet<u64>, found: &[u64], ranking: &Ranking) -> MethodFigures {
@@ -161,7 +145,7 @@ pub fn benchmark_signal(
 ) -> Result<SignalFigures> {
     let oracle_model = model(signal, config)?;
     let oracle = run_oracle(&oracle_model, DecayTable::lhcb_default(), &OracleConfig::default(), &|_, _| {})?;
-    let truth: FxHashSet<u64> = hashes(&oracle_model, &oracle)?.into_iter().collect();
+    let truth: FxHashSet<u64> = crate::ranking_hashes(&oracle_model, &oracle)?.into_iter().collect();
     let mut out = SignalFigures {
         signal: signal.into(),
         set: set.into(),
@@ -184,13 +168,17 @@ pub fn benchmark_signal(
             Control::Continue
         };
         let (ranking, _) = run_ga(&ga_model, ga, &mut observer)?;
-        out.ga = Some(figures(&truth, &hashes(&ga_model, &ranking)?, &ranking));
+        out.ga = Some(figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking));
     }
     if let Some((net, device)) = net {
         let agent_model = model(signal, config)?;
         let label = format!("{signal}: agent");
         let proposal = propose(net, device, &agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
-        out.agent = Some(figures(&truth, &hashes(&agent_model, &proposal.ranking)?, &proposal.ranking));
+        out.agent = Some(figures(
+            &truth,
+            &crate::ranking_hashes(&agent_model, &proposal.ranking)?,
+            &proposal.ranking,
+        ));
         let truth_list: Vec<u64> = truth.iter().copied().collect();
         for &n in config.curve.iter().filter(|&&n| n <= config.agent.samples) {
             out.agent_curve.push(CurvePoint {

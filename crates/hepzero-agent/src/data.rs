@@ -27,16 +27,25 @@ pub fn value_target(r: f64, threshold: f64) -> f32 {
 /// One supervised example per background of `ranking` (the signal's tokens, the background's
 /// tokens without `END`, weight 1: every background above threshold is equally worth finding).
 pub fn ranking_examples(grammar: &Grammar, ranking: &Ranking) -> Result<Vec<Example>> {
-    let mut out = Vec::with_capacity(ranking.backgrounds.len());
-    for b in &ranking.backgrounds {
-        let decay = grammar.parse_background(&b.background)?;
-        let mut tokens = grammar.background_tokens(&decay);
+    let pairs = ranking.backgrounds.iter().map(|b| (b.background.as_str(), b.reward));
+    background_examples(grammar, pairs, ranking.threshold)
+}
+
+/// [`ranking_examples`] for `(background in canonical form, reward)` pairs.
+pub fn background_examples<'a>(
+    grammar: &Grammar,
+    backgrounds: impl IntoIterator<Item = (&'a str, f64)>,
+    threshold: f64,
+) -> Result<Vec<Example>> {
+    let mut out = Vec::new();
+    for (text, reward) in backgrounds {
+        let mut tokens = grammar.background_tokens(&grammar.parse_background(text)?);
         tokens.retain(|&t| t != END);
         out.push(Example::new(
             grammar.signal_tokens().to_vec(),
             tokens,
             1.0,
-            value_target(b.reward, ranking.threshold),
+            value_target(reward, threshold),
         ));
     }
     Ok(out)

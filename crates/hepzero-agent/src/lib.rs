@@ -28,6 +28,37 @@ pub use shipped::shipped_model;
 pub use signals::{ListedSignal, SignalList, benchmark_generalisation, benchmark_training};
 pub use train::{GaFigures, PhaseReport, ProgressFn, TrainAgent, TrainAgentConfig, TrainingReport};
 
+/// The reward model of `signal` on the embedded LHCb tables (decay table, production fractions,
+/// mis-ID matrix), with the given search limits and reward settings: the setup of training and
+/// of the benchmark alike.
+pub fn lhcb_model(
+    signal: &str,
+    limits: &hepzero_tokens::GrammarConfig,
+    reward: &hepzero_reward::RewardConfig,
+) -> hepzero_finder::Result<hepzero_reward::RewardModel> {
+    hepzero_finder::model_for_signal(
+        signal,
+        hepzero_pdg::DecayTable::lhcb_default(),
+        hepzero_reward::Production::lhcb_default(),
+        hepzero_reward::MisIdMatrix::lhcb_default(),
+        limits.clone(),
+        reward.clone(),
+    )
+}
+
+/// Canonical hashes of a ranking's backgrounds under `model`'s grammar (to compare methods).
+pub fn ranking_hashes(
+    model: &hepzero_reward::RewardModel,
+    ranking: &hepzero_finder::Ranking,
+) -> Result<Vec<u64>> {
+    let grammar = model.grammar();
+    let mut out = Vec::with_capacity(ranking.backgrounds.len());
+    for b in &ranking.backgrounds {
+        out.push(grammar.canonical_hash(&grammar.parse_background(&b.background)?));
+    }
+    Ok(out)
+}
+
 /// A seed for one task of a run (splitmix64 over the run's seed and the task's indices), so every
 /// phase, signal, iteration and chunk draws its own independent stream.
 pub fn derive_seed(seed: u64, path: &[u64]) -> u64 {

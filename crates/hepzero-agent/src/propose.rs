@@ -94,6 +94,14 @@ pub fn propose(
     let threshold = model.config().threshold;
     let mut seen = FxHashSet::default();
     let mut first_seen = Vec::new();
+    // A background built for the first time joins `fresh` (to be scored) with its sequence count.
+    let mut record = |decay: hepzero_tokens::Decay, at: usize, fresh: &mut Vec<hepzero_tokens::Decay>| {
+        let hash = grammar.canonical_hash(&decay);
+        if seen.insert(hash) {
+            first_seen.push((hash, at));
+            fresh.push(decay);
+        }
+    };
     let mut kept: Vec<Breakdown> = Vec::new();
     let mut done = 0usize;
     let mut chunk_index = 0u64;
@@ -114,12 +122,7 @@ pub fn propose(
             )?;
             for (i, mut tokens) in sampled.into_iter().enumerate() {
                 tokens.push(END);
-                let decay = grammar.decode_background(&tokens)?;
-                let hash = grammar.canonical_hash(&decay);
-                if seen.insert(hash) {
-                    first_seen.push((hash, done + i + 1));
-                    fresh.push(decay);
-                }
+                record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
             }
         } else {
             let env = BackgroundEnv::new(model);
@@ -140,21 +143,11 @@ pub fn propose(
                     .filter_map(|&a| u16::try_from(a).ok())
                     .map(hepzero_tokens::TokenId)
                     .collect();
-                let decay = grammar.decode_background(&tokens)?;
-                let hash = grammar.canonical_hash(&decay);
-                if seen.insert(hash) {
-                    first_seen.push((hash, done + i + 1));
-                    fresh.push(decay);
-                }
+                record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
             }
             // Terminals the searches reached beyond the moves they played count as found too.
             for b in env.kept_all() {
-                let decay = grammar.parse_background(&b.background)?;
-                let hash = grammar.canonical_hash(&decay);
-                if seen.insert(hash) {
-                    first_seen.push((hash, done + n));
-                    fresh.push(decay);
-                }
+                record(grammar.parse_background(&b.background)?, done + n, &mut fresh);
             }
         }
         let scored: Vec<Breakdown> =

@@ -25,18 +25,18 @@
 //! Every file is written atomically, and each phase only reads what earlier phases completed, so a
 //! run killed at any moment and resumed gives the same final network as an uninterrupted run.
 
-use crate::data::{episode_example, ranking_examples};
+use crate::data::{background_examples, episode_example};
 use crate::propose::{ProposeConfig, guided_search, propose, state_query};
 use crate::signals::SignalList;
 use crate::{Error, Result, derive_seed, file_error};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_backend::{load_module_bytes, module_to_bytes, write_atomically};
 use hepzero_finder::mcts::{BackgroundEnv, BgState};
-use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, model_for_signal, run_ga, run_oracle};
+use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, run_ga, run_oracle};
 use hepzero_genetic::{Control, GenerationReport};
 use hepzero_mcts::{RecordWriter, SelfPlayConfig, read_records, self_play};
 use hepzero_pdg::DecayTable;
-use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
+use hepzero_reward::{RewardConfig, RewardModel};
 use hepzero_tokens::GrammarConfig;
 use hepzero_transformer::{
     Example, FitConfig, NetEvaluator, PolicyValueNet, Trainer, TrainerConfig, TransformerConfig,
@@ -257,14 +257,8 @@ impl<'a> TrainAgent<'a> {
     }
 
     fn model(&self, signal: &str) -> hepzero_finder::Result<RewardModel> {
-        model_for_signal(
-            signal,
-            self.table,
-            Production::lhcb_default(),
-            MisIdMatrix::lhcb_default(),
-            self.config.limits.clone(),
-            RewardConfig { seed: self.config.seed, ..self.config.reward.clone() },
-        )
+        let reward = RewardConfig { seed: self.config.seed, ..self.config.reward.clone() };
+        crate::lhcb_model(signal, &self.config.limits, &reward)
     }
 
     fn iteration_dir(&self, k: usize) -> PathBuf {
@@ -461,29 +455,8 @@ impl<'a> TrainAgent<'a> {
     ) -> Result<Vec<Example>> {
         let mut out = Vec::new();
         for (model, list) in models.iter().zip(known) {
-            let ranking = Ranking {
-                method: "known".into(),
-                signal: model.grammar().format_signal(),
-                threshold: model.config().threshold,
-                backgrounds: list
-                    .iter()
-                    .map(|(b, &r)| hepzero_reward::Breakdown {
-                        background: b.clone(),
-                        reward: r,
-                        production_ratio: f64::NAN,
-                        br_ratio: f64::NAN,
-                        misid: f64::NAN,
-                        overlap: None,
-                        figures: None,
-                    })
-                    .collect(),
-                candidates: 0,
-                evaluations: 0,
-                simulated: 0,
-                events_simulated: 0,
-                seconds: 0.0,
-            };
-            out.extend(ranking_examples(model.grammar(), &ranking)?);
+            let pairs = list.iter().map(|(b, &r)| (b.as_str(), r));
+            out.extend(background_examples(model.grammar(), pairs, model.config().threshold)?);
         }
         Ok(out)
     }
@@ -576,12 +549,7 @@ impl<'a> TrainAgent<'a> {
                 write_json(&path, &ranking)?;
                 ranking
             };
-            let grammar = model.grammar();
-            let hashes = ranking
-                .backgrounds
-                .iter()
-                .map(|b| grammar.parse_background(&b.background).map(|d| grammar.canonical_hash(&d)))
-                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let hashes = crate::ranking_hashes(&model, &ranking)?;
             out.push((model, hashes));
         }
         Ok(out)
