@@ -13,12 +13,14 @@
 //! - [`Normalisation`]: log-reward min-max or ranked reward (arXiv:1807.01672) for rewards spanning
 //!   `1e-9 .. 10`;
 //! - [`BatchRunner`]: many searches, one evaluator call per round, rayon across searches;
+//! - [`DrawTrie`]: drawing sequences without replacement (each draw a new sequence);
 //! - [`self_play`] and [`records`]: self-play episodes and their crash-safe record files;
 //! - [`synthetic`]: a target-path game with a known optimum, for tests and benchmarks.
 
 mod batch;
 mod config;
 mod crc32;
+pub mod draws;
 mod env;
 mod error;
 mod eval;
@@ -33,6 +35,7 @@ mod tree;
 pub use batch::{BatchRunner, BatchStats};
 pub use config::{Fpu, SearchConfig};
 pub use crc32::crc32;
+pub use draws::DrawTrie;
 pub use env::Environment;
 pub use error::{Error, Result};
 pub use eval::{Evaluation, Evaluator, FnEvaluator, UniformEvaluator};
