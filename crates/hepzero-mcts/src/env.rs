@@ -67,4 +67,13 @@ pub trait Environment: Sync {
     fn playout_action(&self, _state: &Self::State, _mask: &ActionMask, _u: f64) -> Option<u32> {
         None
     }
+
+    /// The playout policy's whole distribution in `state` (whose legal actions are `mask`): writes
+    /// `(action, p)` for legal actions, `p >= 0` summing to one, into `out` (arriving empty) and
+    /// returns `true`. Playouts that draw sequences without replacement ([`crate::DrawTrie`], see
+    /// `Search::attach_draws`) need each move's probability, not only a sampled move. `false` (the
+    /// default): the playouts of such a search are uniform among the legal actions.
+    fn playout_policy(&self, _state: &Self::State, _mask: &ActionMask, _out: &mut Vec<(u32, f64)>) -> bool {
+        false
+    }
 }

@@ -14,6 +14,7 @@
 //! exploration term and the policy target.
 
 use crate::config::{Fpu, SearchConfig};
+use crate::draws::DrawTrie;
 use crate::env::Environment;
 use crate::error::{Error, Result};
 use crate::eval::{Evaluation, Evaluator};
@@ -44,6 +45,9 @@ pub struct SearchStats {
     pub transposition_hits: u64,
     /// Distinct terminal rewards observed (tree terminals and rollout ends).
     pub terminals_observed: u64,
+    /// Selections that met a subtree whose sequences were all drawn already (with a draw trie); they
+    /// build nothing and are not counted as simulations.
+    pub exhausted: u64,
 }
 
 /// A terminal state that was reached, as the full action sequence from the initial state.
@@ -67,6 +71,8 @@ enum Outcome {
     Leaf,
     Terminal,
     Collision,
+    /// The descent met an exhausted subtree (marked, so the next descent avoids it).
+    Exhausted,
 }
 
 /// Terminal bookkeeping, kept apart from the tree so it can be borrowed alongside it.
@@ -101,6 +107,9 @@ pub struct Search<'e, E: Environment> {
     n_pending: usize,
     leaf_states: Vec<E::State>,
     eval: Evaluation,
+    /// Sequences drawn without replacement (see [`Search::attach_draws`]).
+    draws: Option<DrawTrie>,
+    probs: Vec<(u32, f64)>,
 }
 
 impl<'e, E: Environment> Search<'e, E> {
@@ -152,6 +161,8 @@ impl<'e, E: Environment> Search<'e, E> {
             n_pending: 0,
             leaf_states: Vec::new(),
             eval: Evaluation::default(),
+            draws: None,
+            probs: Vec::new(),
             root_state: state,
             config,
         })
@@ -172,12 +183,69 @@ impl<'e, E: Environment> Search<'e, E> {
         self.stats = SearchStats::default();
         self.found = Found::default();
         self.n_pending = 0;
+        if self.draws.is_some() {
+            self.tree.nodes[self.root as usize].draw = DrawTrie::ROOT;
+        }
+    }
+
+    /// Make every playout draw a sequence **without replacement** from `trie` (Shi et al. 2020, see
+    /// [`DrawTrie`]): a playout walks the trie with the environment's playout policy
+    /// ([`Environment::playout_policy`], uniform without one) conditioned on not repeating a sequence
+    /// finished before, and finishes the sequence it ends on; a terminal node of the tree is finished
+    /// at its first visit. Subtrees whose sequences were all drawn are *exhausted* (MCTS-Solver
+    /// style, Winands, Bjornsson, Saito, CG 2008, with "proven" read as "nothing new below"):
+    /// selection and [`Search::choose_action`] skip them, and a search whose root is exhausted stops
+    /// ([`Search::is_exhausted`]). Every simulation then builds a sequence never built before.
+    ///
+    /// The trie holds sequences from `Environment::initial_state`, so one trie can be shared by
+    /// successive searches (move it back with [`Search::detach_draws`]). The tree is reset to its root
+    /// (statistics kept from before would not know which subtrees are exhausted).
+    pub fn attach_draws(&mut self, trie: DrawTrie) -> Result<()> {
+        self.discard_pending();
+        self.draws = Some(trie);
+        let actions = self.root_actions.clone();
+        let mut state = self.env.initial_state();
+        let mut node = DrawTrie::ROOT;
+        for (depth, &a) in actions.iter().enumerate() {
+            self.mask.reset(self.env.num_actions());
+            self.env.legal_actions(&state, &mut self.mask);
+            if !self.mask.contains(a) {
+                return Err(Error::IllegalAction { action: a, depth });
+            }
+            node = draw_step(self.env, &mut self.draws, &self.mask, &mut self.probs, &state, node, a);
+            self.env.apply(&mut state, a);
+        }
+        self.tree.clear();
+        let key =
+            if self.config.transpositions { self.env.transposition_key(&self.root_state) } else { None };
+        self.root = self.tree.add_node(key);
+        self.tree.nodes[self.root as usize].draw = node;
+        self.noise_pending = true;
+        Ok(())
+    }
+
+    /// Take the draw trie back (playouts are plain random again).
+    pub fn detach_draws(&mut self) -> Option<DrawTrie> {
+        for n in &mut self.tree.nodes {
+            n.draw = NONE;
+        }
+        self.draws.take()
+    }
+
+    /// The draw trie, when attached.
+    pub fn draws(&self) -> Option<&DrawTrie> {
+        self.draws.as_ref()
+    }
+
+    /// With a draw trie: whether every sequence below the root has been drawn (nothing new left).
+    pub fn is_exhausted(&self) -> bool {
+        self.draws.as_ref().is_some_and(|t| is_dead(&self.tree, t, self.root))
     }
 
     /// Run `simulations` more simulations, evaluating leaves in batches of `config.batch_size`.
     pub fn run<V: Evaluator<E::State> + ?Sized>(&mut self, evaluator: &V, simulations: u64) -> Result<()> {
         let target = self.stats.simulations + simulations;
-        while self.stats.simulations < target && !self.root_is_terminal() {
+        while self.stats.simulations < target && !self.root_is_terminal() && !self.is_exhausted() {
             let remaining = target - self.stats.simulations;
             let n = self.collect(self.config.batch_size, remaining)?;
             if n > 0 {
@@ -215,6 +283,11 @@ impl<'e, E: Environment> Search<'e, E> {
                 Outcome::Collision => {
                     collisions += 1;
                     if collisions >= collision_limit {
+                        break;
+                    }
+                }
+                Outcome::Exhausted => {
+                    if self.is_exhausted() {
                         break;
                     }
                 }
@@ -389,6 +462,14 @@ impl<'e, E: Environment> Search<'e, E> {
         };
         let unit = |x: f64| -> f32 { (((x - lo) * scale + offset) as f32).clamp(0.0, 1.0) };
         loop {
+            if let Some(t) = self.draws.as_ref()
+                && is_dead(&self.tree, t, node)
+            {
+                // Reached through an edge just linked by transposition, or the root itself.
+                undo_in_flight(&mut self.tree, self.root, &self.path);
+                self.stats.exhausted += 1;
+                return Ok(Outcome::Exhausted);
+            }
             let kind = self.tree.nodes[node as usize].kind;
             match kind {
                 Kind::Terminal => {
@@ -427,6 +508,12 @@ impl<'e, E: Environment> Search<'e, E> {
                         let nd = &mut self.tree.nodes[node as usize];
                         nd.kind = Kind::Terminal;
                         nd.terminal_value = v;
+                        if let Some(t) = self.draws.as_mut() {
+                            nd.exhausted = true;
+                            if nd.draw != NONE {
+                                t.finish(nd.draw);
+                            }
+                        }
                         backup(&mut self.tree, self.root, &self.path, v);
                         self.stats.simulations += 1;
                         self.stats.terminal_visits += 1;
@@ -445,8 +532,9 @@ impl<'e, E: Environment> Search<'e, E> {
                     slot.rollout_value = 0.0;
                     if self.config.rollouts > 0 {
                         let mut sum = 0.0;
+                        let leaf_draw = self.tree.nodes[node as usize].draw;
                         for _ in 0..self.config.rollouts {
-                            sum += self.rollout()?;
+                            sum += self.rollout(leaf_draw)?;
                         }
                         self.pending[self.n_pending].rollout_value = sum / f64::from(self.config.rollouts);
                     }
@@ -474,7 +562,16 @@ impl<'e, E: Environment> Search<'e, E> {
                     let first = range.start;
                     let mut best = f32::NEG_INFINITY;
                     let mut bi = first;
+                    let mut live = false;
+                    let draws = self.draws.as_ref();
                     for (i, e) in self.tree.edges[range].iter().enumerate() {
+                        if let Some(t) = draws
+                            && e.child != NONE
+                            && is_dead(&self.tree, t, e.child)
+                        {
+                            continue;
+                        }
+                        live = true;
                         let ev = e.visits as f32;
                         let (q, vv) = if e.child == NONE {
                             (fpu, 0.0)
@@ -498,10 +595,42 @@ impl<'e, E: Environment> Search<'e, E> {
                             bi = first + i;
                         }
                     }
+                    if !live {
+                        // Every child is exhausted, so is this node.
+                        self.tree.nodes[node as usize].exhausted = true;
+                        undo_in_flight(&mut self.tree, self.root, &self.path);
+                        self.stats.exhausted += 1;
+                        return Ok(Outcome::Exhausted);
+                    }
                     let action = self.tree.edges[bi].action;
+                    let mut child = self.tree.edges[bi].child;
+                    // With a draw trie: the new child's prefix, and whether playouts already drew
+                    // everything below it (then it is marked and the choice is made again).
+                    let mut draw = NONE;
+                    if child == NONE && self.draws.is_some() {
+                        self.mask.reset(env.num_actions());
+                        env.legal_actions(&self.state, &mut self.mask);
+                        let parent = self.tree.nodes[node as usize].draw;
+                        draw = draw_step(
+                            env,
+                            &mut self.draws,
+                            &self.mask,
+                            &mut self.probs,
+                            &self.state,
+                            parent,
+                            action,
+                        );
+                        if draw != NONE && self.draws.as_ref().is_some_and(|t| t.is_exhausted(draw)) {
+                            let dead = self.tree.add_node(None);
+                            let nd = &mut self.tree.nodes[dead as usize];
+                            nd.draw = draw;
+                            nd.exhausted = true;
+                            self.tree.edges[bi].child = dead;
+                            continue;
+                        }
+                    }
                     self.path.push(bi as u32);
                     env.apply(&mut self.state, action);
-                    let mut child = self.tree.edges[bi].child;
                     if child == NONE {
                         let key = if self.config.transpositions {
                             env.transposition_key(&self.state)
@@ -511,9 +640,20 @@ impl<'e, E: Environment> Search<'e, E> {
                         child = match key.and_then(|k| self.tree.table.get(&k).copied()) {
                             Some(existing) => {
                                 self.stats.transposition_hits += 1;
+                                // This action order is another name of a position the tree has:
+                                // its sequences count as drawn.
+                                if draw != NONE
+                                    && let Some(t) = self.draws.as_mut()
+                                {
+                                    t.finish(draw);
+                                }
                                 existing
                             }
-                            None => self.tree.add_node(key),
+                            None => {
+                                let c = self.tree.add_node(key);
+                                self.tree.nodes[c as usize].draw = draw;
+                                c
+                            }
                         };
                         self.tree.edges[bi].child = child;
                     }
@@ -529,11 +669,71 @@ impl<'e, E: Environment> Search<'e, E> {
     }
 
     /// A random playout from `self.state` (uniform, or the environment's playout policy); returns the
-    /// backed-up value of its end.
-    fn rollout(&mut self) -> Result<f64> {
+    /// backed-up value of its end. With a draw trie and the leaf's prefix `leaf_draw` in it, the
+    /// playout draws without replacement.
+    fn rollout(&mut self, leaf_draw: u32) -> Result<f64> {
         let env = self.env;
         self.rollout_state.clone_from(&self.state);
         self.rollout_actions.clear();
+        if self.draws.is_some() && leaf_draw != NONE {
+            self.draw_rollout(leaf_draw)?;
+        } else {
+            self.random_rollout()?;
+        }
+        let reward = env.terminal_reward(&self.rollout_state);
+        self.stats.rollouts += 1;
+        self.stats.terminals_observed += 1;
+        note_terminal(
+            &mut self.found,
+            env,
+            &self.config,
+            &self.rollout_state,
+            reward,
+            &self.root_actions,
+            &self.tree,
+            &self.path,
+            &self.rollout_actions,
+        );
+        Ok(self.normaliser.observe(reward))
+    }
+
+    /// The moves of a playout drawn without replacement: each move from the playout policy
+    /// conditioned on not repeating a finished sequence; the sequence reached is finished.
+    fn draw_rollout(&mut self, leaf_draw: u32) -> Result<()> {
+        let env = self.env;
+        let mut node = leaf_draw;
+        loop {
+            if env.is_terminal(&self.rollout_state) {
+                break;
+            }
+            self.mask.reset(env.num_actions());
+            env.legal_actions(&self.rollout_state, &mut self.mask);
+            let n = self.mask.count();
+            if n == 0 {
+                break;
+            }
+            if self.path.len() + self.rollout_actions.len() >= self.config.max_depth {
+                return Err(Error::TooDeep { max_depth: self.config.max_depth });
+            }
+            policy_into(env, &self.rollout_state, &self.mask, &mut self.probs);
+            let u = self.rng.random::<f64>();
+            let Some(trie) = self.draws.as_mut() else { break };
+            // None only if every legal move is exhausted, which the caller's checks exclude; the
+            // prefix is then finished as a dead end.
+            let Some((a, p)) = trie.draw(node, &self.probs, u) else { break };
+            node = trie.descend(node, a, p, n as u32);
+            env.apply(&mut self.rollout_state, a);
+            self.rollout_actions.push(a);
+        }
+        if let Some(trie) = self.draws.as_mut() {
+            trie.finish(node);
+        }
+        Ok(())
+    }
+
+    /// The moves of a plain random playout.
+    fn random_rollout(&mut self) -> Result<()> {
+        let env = self.env;
         loop {
             if env.is_terminal(&self.rollout_state) {
                 break;
@@ -564,21 +764,7 @@ impl<'e, E: Environment> Search<'e, E> {
             env.apply(&mut self.rollout_state, a);
             self.rollout_actions.push(a);
         }
-        let reward = env.terminal_reward(&self.rollout_state);
-        self.stats.rollouts += 1;
-        self.stats.terminals_observed += 1;
-        note_terminal(
-            &mut self.found,
-            env,
-            &self.config,
-            &self.rollout_state,
-            reward,
-            &self.root_actions,
-            &self.tree,
-            &self.path,
-            &self.rollout_actions,
-        );
-        Ok(self.normaliser.observe(reward))
+        Ok(())
     }
 
     /// `(action, visits)` of every legal action at the root, in action order.
@@ -612,7 +798,20 @@ impl<'e, E: Environment> Search<'e, E> {
         if self.tree.nodes[root as usize].kind != Kind::Expanded {
             return None;
         }
-        let edges = &self.tree.edges[self.tree.edge_range(root)];
+        let all = &self.tree.edges[self.tree.edge_range(root)];
+        // With a draw trie, exhausted children are never played.
+        let live: Vec<Edge>;
+        let edges = match self.draws.as_ref() {
+            Some(t) => {
+                live = all
+                    .iter()
+                    .filter(|e| e.child == NONE || !is_dead(&self.tree, t, e.child))
+                    .cloned()
+                    .collect();
+                &live[..]
+            }
+            None => all,
+        };
         let greedy = |edges: &[Edge]| {
             let mut best: Option<&Edge> = None;
             for e in edges {
@@ -675,6 +874,21 @@ impl<'e, E: Environment> Search<'e, E> {
                 NONE
             }
         };
+        let mut draw = NONE;
+        if child == NONE && self.draws.is_some() {
+            self.mask.reset(self.env.num_actions());
+            self.env.legal_actions(&self.root_state, &mut self.mask);
+            let parent = self.tree.nodes[root as usize].draw;
+            draw = draw_step(
+                self.env,
+                &mut self.draws,
+                &self.mask,
+                &mut self.probs,
+                &self.root_state,
+                parent,
+                action,
+            );
+        }
         self.env.apply(&mut self.root_state, action);
         self.root_actions.push(action);
         if child == NONE {
@@ -682,6 +896,7 @@ impl<'e, E: Environment> Search<'e, E> {
             let key =
                 if self.config.transpositions { self.env.transposition_key(&self.root_state) } else { None };
             self.root = self.tree.add_node(key);
+            self.tree.nodes[self.root as usize].draw = draw;
         } else {
             self.root = self.tree.compact(child);
         }
@@ -801,6 +1016,46 @@ impl<'e, E: Environment> Search<'e, E> {
         }
         Some(node)
     }
+}
+
+/// Whether every sequence below tree node `c` was drawn already.
+#[inline]
+fn is_dead(tree: &Tree, trie: &DrawTrie, c: u32) -> bool {
+    let n = &tree.nodes[c as usize];
+    n.exhausted || (n.draw != NONE && trie.is_exhausted(n.draw))
+}
+
+/// The playout policy's distribution in `state` (legal actions in `mask`) into `probs`: the
+/// environment's, or uniform.
+fn policy_into<E: Environment>(env: &E, state: &E::State, mask: &ActionMask, probs: &mut Vec<(u32, f64)>) {
+    probs.clear();
+    if env.playout_policy(state, mask, probs) && !probs.is_empty() {
+        return;
+    }
+    probs.clear();
+    let p = 1.0 / mask.count().max(1) as f64;
+    probs.extend(mask.iter().map(|a| (a, p)));
+}
+
+/// The trie node of `action` played from `state` (legal actions in `mask`) below trie node `node`,
+/// created with the playout policy's probability of `action`; `NONE` without a trie.
+fn draw_step<E: Environment>(
+    env: &E,
+    draws: &mut Option<DrawTrie>,
+    mask: &ActionMask,
+    probs: &mut Vec<(u32, f64)>,
+    state: &E::State,
+    node: u32,
+    action: u32,
+) -> u32 {
+    let Some(trie) = draws.as_mut() else { return NONE };
+    if node == NONE {
+        return NONE;
+    }
+    let legal = mask.count() as u32;
+    policy_into(env, state, mask, probs);
+    let p = probs.iter().find(|x| x.0 == action).map_or(0.0, |x| x.1);
+    trie.descend(node, action, p, legal)
 }
 
 /// Add `value` to the root and along `path`, and release the path's virtual loss.

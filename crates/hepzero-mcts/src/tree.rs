@@ -31,6 +31,12 @@ pub(crate) struct Node {
     pub terminal_value: f64,
     pub key: Option<u64>,
     pub kind: Kind,
+    /// The node's prefix in the search's [`crate::DrawTrie`] (`NONE` without one, or for a node
+    /// reached by transposition from another prefix).
+    pub draw: u32,
+    /// Every sequence below was already drawn: selection and the move choice skip it (only with a
+    /// draw trie).
+    pub exhausted: bool,
 }
 
 /// 16 bytes: a node with a few hundred legal tokens costs a few kB of edges. Value sums and
@@ -74,6 +80,8 @@ impl Tree {
             terminal_value: 0.0,
             key,
             kind: Kind::Fresh,
+            draw: NONE,
+            exhausted: false,
         });
         if let Some(k) = key {
             self.table.insert(k, id);
