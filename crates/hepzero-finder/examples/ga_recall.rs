@@ -6,7 +6,8 @@
 //! ```text
 //! cargo run --release -p hepzero-finder --example ga_recall -- \
 //!     [--population 6000] [--generations 40] [--seed 0] [--threshold 1e-3] [--events 0] \
-//!     [--spec MODE_WEIGHT:REVISIT_FACTOR:ELITISM[:SEED] ...] [--no-oracle] ["SIGNAL" ...]
+//!     [--spec MODE_WEIGHT:REVISIT_FACTOR:ELITISM[:SEED[:REGROUP]] ...] [--no-oracle] \
+//!     [--cache DIR] ["SIGNAL" ...]
 //! ```
 //!
 //! Per signal, one reward model is built, the oracle scores every enumerated background with it,
@@ -16,16 +17,144 @@
 //! oracle did not enumerate. Missed backgrounds are printed on stderr for the first spec. With
 //! `--no-oracle` only the searches run, each on a cold model (the time of the search alone, every
 //! reward included).
+//!
+//! With `--cache DIR`, the oracle's list and every simulated reward are saved per signal and
+//! settings (`DIR/<signal>-e<events>-t<threshold>.{oracle,rewards}`, plain text, floats written so
+//! they read back bit for bit) and reused by later runs: the rewards are deterministic per
+//! background, so a cached run gives the same recall and counts as a cold one, only faster (the
+//! GA and oracle seconds then measure the search, not the simulations).
 
+use hepzero_finder::ga::{Scorer, run_ga_with};
 use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, enumerate_backgrounds, run_ga};
 use hepzero_genetic::Silent;
 use hepzero_pdg::{DecayTable, ParticleTable};
-use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
-use hepzero_tokens::{Grammar, Vocabulary};
+use hepzero_reward::{Breakdown, MisIdMatrix, OverlapFigures, Production, RewardConfig, RewardModel};
+use hepzero_tokens::{Decay, Grammar, Vocabulary};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Rewards saved by earlier runs of the same model in front of the model itself. Only simulated
+/// (exact) rewards are kept: a pruned one costs no simulation.
+struct Cached<'m> {
+    model: &'m RewardModel,
+    saved: HashMap<u64, Breakdown>,
+    new: Mutex<Vec<(u64, Breakdown)>>,
+}
+
+impl Scorer for Cached<'_> {
+    fn score(&self, d: &Decay) -> hepzero_reward::Result<Breakdown> {
+        let h = self.model.grammar().canonical_hash(d);
+        if let Some(b) = self.saved.get(&h) {
+            return Ok(b.clone());
+        }
+        let b = self.model.evaluate(d)?;
+        if b.is_exact()
+            && let Ok(mut n) = self.new.lock()
+        {
+            n.push((h, b.clone()));
+        }
+        Ok(b)
+    }
+}
+
+fn cache_stem(dir: &Path, signal: &str, events: u64, threshold: f64) -> PathBuf {
+    let name: String = signal
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '+' || c == '-' { c } else { '_' })
+        .collect();
+    dir.join(format!("{name}-e{events}-t{threshold:e}"))
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn breakdown_line(h: u64, b: &Breakdown) -> String {
+    let f = b.figures.unwrap_or(OverlapFigures { fit: 0.0, window: 0.0, acceptance_ratio: 0.0, events: 0 });
+    format!(
+        "{h}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        b.reward,
+        b.production_ratio,
+        b.br_ratio,
+        b.misid,
+        b.overlap.unwrap_or(f64::NAN),
+        f.fit,
+        f.window,
+        f.acceptance_ratio,
+        f.events,
+        b.background
+    )
+}
+
+fn parse_breakdown(line: &str) -> Option<(u64, Breakdown)> {
+    let mut it = line.splitn(11, '\t');
+    let h = it.next()?.parse().ok()?;
+    let mut x = || it.next().and_then(|v| v.parse::<f64>().ok());
+    let (reward, production_ratio, br_ratio, misid, overlap) = (x()?, x()?, x()?, x()?, x()?);
+    let (fit, window, acceptance_ratio) = (x()?, x()?, x()?);
+    let events = it.next()?.parse().ok()?;
+    let background = it.next()?.to_string();
+    let figures = Some(OverlapFigures { fit, window, acceptance_ratio, events });
+    Some((
+        h,
+        Breakdown { background, reward, production_ratio, br_ratio, misid, overlap: Some(overlap), figures },
+    ))
+}
+
+fn load_rewards(stem: &Path) -> HashMap<u64, Breakdown> {
+    std::fs::read_to_string(stem.with_extension("rewards"))
+        .map(|t| t.lines().filter_map(parse_breakdown).collect())
+        .unwrap_or_default()
+}
+
+fn save_rewards(stem: &Path, all: &HashMap<u64, Breakdown>) -> Result<(), String> {
+    let mut keys: Vec<&u64> = all.keys().collect();
+    keys.sort_unstable();
+    let text: String = keys.into_iter().filter_map(|h| all.get(h).map(|b| breakdown_line(*h, b))).collect();
+    write_atomic(&stem.with_extension("rewards"), &text)
+}
+
+/// The oracle's list as cached: (signal, candidates, seconds, unscorable, backgrounds above threshold).
+fn load_oracle(stem: &Path) -> Option<(Ranking, usize)> {
+    let text = std::fs::read_to_string(stem.with_extension("oracle")).ok()?;
+    let mut lines = text.lines();
+    let signal = lines.next()?.to_string();
+    let mut head = lines.next()?.split('\t');
+    let threshold: f64 = head.next()?.parse().ok()?;
+    let candidates: u64 = head.next()?.parse().ok()?;
+    let seconds: f64 = head.next()?.parse().ok()?;
+    let unscorable: usize = head.next()?.parse().ok()?;
+    let backgrounds = lines.filter_map(|l| parse_breakdown(l).map(|x| x.1)).collect();
+    let ranking = Ranking {
+        method: "oracle".into(),
+        signal,
+        threshold,
+        backgrounds,
+        candidates,
+        evaluations: candidates,
+        simulated: 0,
+        events_simulated: 0,
+        seconds,
+    };
+    Some((ranking, unscorable))
+}
+
+fn save_oracle(stem: &Path, model: &RewardModel, oracle: &Ranking, unscorable: usize) -> Result<(), String> {
+    let mut text = format!(
+        "{}\n{}\t{}\t{}\t{unscorable}\n",
+        oracle.signal, oracle.threshold, oracle.candidates, oracle.seconds
+    );
+    for b in &oracle.backgrounds {
+        let d = model.grammar().parse_background(&b.background).map_err(|e| e.to_string())?;
+        text.push_str(&breakdown_line(model.grammar().canonical_hash(&d), b));
+    }
+    write_atomic(&stem.with_extension("oracle"), &text)
+}
 
 /// One signal of each kind the issue lists: B -> hh, B -> hhh, B -> h mu mu, B -> D h with D -> hh
 /// (and D -> hhh), Lambda_b, D -> hhh.
@@ -63,13 +192,24 @@ fn model(vocab: &Arc<Vocabulary>, signal: &str, threshold: f64, events: u64) -> 
 /// The oracle's ranking, computed as `run_oracle` does (every enumerated background scored, exact
 /// rewards >= threshold kept) except that a background the reward cannot score is counted and
 /// skipped instead of ending the run (the GA gives such backgrounds fitness -inf).
-fn reference(model: &RewardModel) -> Result<(Ranking, usize), String> {
+/// Also returns every simulated (exact) reward with its canonical hash, for the cache.
+type Exact = Vec<(u64, Breakdown)>;
+
+fn reference(model: &RewardModel) -> Result<(Ranking, usize, Exact), String> {
     let start = std::time::Instant::now();
     let candidates =
         enumerate_backgrounds(model.grammar(), DecayTable::lhcb_default(), &OracleConfig::default())
             .map_err(|e| e.to_string())?;
     let scored: Vec<_> = candidates.par_iter().map(|d| model.evaluate(d)).collect();
     let failed = scored.iter().filter(|r| r.is_err()).count();
+    let exact: Exact = candidates
+        .iter()
+        .zip(&scored)
+        .filter_map(|(d, r)| match r {
+            Ok(b) if b.is_exact() => Some((model.grammar().canonical_hash(d), b.clone())),
+            _ => None,
+        })
+        .collect();
     let threshold = model.config().threshold;
     let mut backgrounds: Vec<_> =
         scored.into_iter().filter_map(|r| r.ok()).filter(|b| b.is_exact() && b.reward >= threshold).collect();
@@ -85,7 +225,7 @@ fn reference(model: &RewardModel) -> Result<(Ranking, usize), String> {
         events_simulated: model.simulation_counts().1,
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok((ranking, failed))
+    Ok((ranking, failed, exact))
 }
 
 fn parse_spec(spec: &str, base: &GaSearchConfig) -> Result<GaSearchConfig, String> {
@@ -106,6 +246,9 @@ fn parse_spec(spec: &str, base: &GaSearchConfig) -> Result<GaSearchConfig, Strin
     if let Some(v) = num(3)? {
         c.seed = v as u64;
     }
+    if let Some(v) = num(4)? {
+        c.regroup_rate = v;
+    }
     Ok(c)
 }
 
@@ -117,6 +260,7 @@ fn main() -> Result<(), String> {
     let mut signals: Vec<String> = Vec::new();
     let mut specs: Vec<String> = Vec::new();
     let mut no_oracle = false;
+    let mut cache: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -130,6 +274,7 @@ fn main() -> Result<(), String> {
             "--events" => events = value()?.parse().map_err(|e| format!("--events: {e}"))?,
             "--spec" => specs.push(value()?),
             "--no-oracle" => no_oracle = true,
+            "--cache" => cache = Some(PathBuf::from(value()?)),
             _ => signals.push(a),
         }
     }
@@ -147,7 +292,7 @@ fn main() -> Result<(), String> {
         base.population, base.generations
     );
     println!(
-        "| signal | spec (mode weight:revisit:elitism:seed) | oracle bkgs | GA found | recall | GA extra | individuals evaluated | distinct scored | oracle candidates | GA s | oracle s | unscorable |"
+        "| signal | spec (mode weight:revisit:elitism:seed:regroup) | oracle bkgs | GA found | recall | GA extra | individuals evaluated | distinct scored | oracle candidates | GA s | oracle s | unscorable |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut totals = vec![(0usize, 0usize, 0u64, 0u64, 0.0f64); configs.len()];
@@ -169,12 +314,13 @@ fn main() -> Result<(), String> {
             for config in &configs {
                 let (ga, _) = run_ga(&m, config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
                 println!(
-                    "| `{}` | {}:{}:{}:{} | | {} (above threshold) | | | {} | {} | | {:.1} | | |",
+                    "| `{}` | {}:{}:{}:{}:{} | | {} (above threshold) | | | {} | {} | | {:.1} | | |",
                     ga.signal,
                     config.mode_weight,
                     config.revisit_factor,
                     config.elitism,
                     config.seed,
+                    config.regroup_rate,
                     ga.backgrounds.len(),
                     ga.candidates,
                     ga.evaluations,
@@ -183,12 +329,31 @@ fn main() -> Result<(), String> {
             }
             continue;
         }
-        let (oracle, unscorable) = reference(&m).map_err(|e| format!("{signal}: oracle: {e}"))?;
+        let stem = cache.as_ref().map(|dir| cache_stem(dir, signal, events, threshold));
+        let cached_oracle = stem.as_deref().and_then(load_oracle);
+        let (oracle, unscorable, oracle_exact) = match cached_oracle {
+            Some((o, u)) => (o, u, Vec::new()),
+            None => reference(&m).map_err(|e| format!("{signal}: oracle: {e}"))?,
+        };
+        let scorer = Cached {
+            model: &m,
+            saved: stem.as_deref().map(load_rewards).unwrap_or_default(),
+            new: Mutex::new(Vec::new()),
+        };
+        if let Some(stem) = &stem {
+            if let Some(dir) = stem.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            if !oracle_exact.is_empty() {
+                save_oracle(stem, &m, &oracle, unscorable)?;
+            }
+        }
         let want: HashSet<&str> = oracle.backgrounds.iter().map(|b| b.background.as_str()).collect();
         for (k, config) in configs.iter().enumerate() {
             let mut config = config.clone();
             config.elitism = config.elitism.min(config.population.saturating_sub(1));
-            let (ga, _) = run_ga(&m, &config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
+            let (ga, _) =
+                run_ga_with(&m, &scorer, &config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
             let got: HashSet<&str> = ga.backgrounds.iter().map(|b| b.background.as_str()).collect();
             let found = want.intersection(&got).count();
             let extra = got.difference(&want).count();
@@ -200,12 +365,13 @@ fn main() -> Result<(), String> {
             t.4 += ga.seconds;
             let recall = if want.is_empty() { f64::NAN } else { found as f64 / want.len() as f64 };
             println!(
-                "| `{}` | {}:{}:{}:{} | {} | {} | {:.1}% | {} | {} | {} | {} | {:.1} | {:.1} | {} |",
+                "| `{}` | {}:{}:{}:{}:{} | {} | {} | {:.1}% | {} | {} | {} | {} | {:.1} | {:.1} | {} |",
                 oracle.signal,
                 config.mode_weight,
                 config.revisit_factor,
                 config.elitism,
                 config.seed,
+                config.regroup_rate,
                 want.len(),
                 found,
                 100.0 * recall,
@@ -226,6 +392,17 @@ fn main() -> Result<(), String> {
                 }
             }
             let _ = std::io::stdout().flush();
+        }
+        if let Some(stem) = &stem {
+            let new = scorer.new.into_inner().unwrap_or_default();
+            if !new.is_empty() || !oracle_exact.is_empty() {
+                // Everything simulated so far: the saved rewards, the oracle's (cold run) and the
+                // searches' new ones.
+                let mut all = scorer.saved;
+                all.extend(oracle_exact);
+                all.extend(new);
+                save_rewards(stem, &all)?;
+            }
         }
     }
     for (k, t) in totals.iter().enumerate() {

@@ -50,7 +50,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 /// Settings of the GA background search; the defaults are the seed's configuration (population
@@ -93,6 +93,12 @@ pub struct GaSearchConfig {
     /// `reward x revisit_factor^n` (1: no novelty pressure). The output is the set of backgrounds
     /// above threshold, so one already found should stop attracting offspring.
     pub revisit_factor: f64,
+    /// Probability that a mutation first tries to regroup the tree by a decay-table mode: gather
+    /// some daughters of a vertex into a resonance that decays to exactly them (`B0 -> K+ pi- pi0`
+    /// to `B0 -> (K*0 -> K+ pi-) pi0`) or dissolve a resonance into its daughters, keeping their
+    /// reconstructions, in both cases only where the vertex's new daughters are a mode of its
+    /// parent. No other operator turns three daughters into a resonance plus one.
+    pub regroup_rate: f64,
 }
 
 impl Default for GaSearchConfig {
@@ -110,6 +116,7 @@ impl Default for GaSearchConfig {
             mode_weight: 0.5,
             uniform_mode_weight: 0.0,
             revisit_factor: 0.3,
+            regroup_rate: 0.0,
         }
     }
 }
@@ -193,8 +200,53 @@ pub struct BackgroundProblem<'g> {
     grammar: &'g Grammar,
     mode_weight: f64,
     uniform_mode_weight: f64,
+    /// See [`GaSearchConfig::regroup_rate`].
+    regroup_rate: f64,
     /// Decay-table proposals by (parent, sorted daughters so far), filled on first use.
     proposals: RwLock<FxHashMap<ProposalKey, Arc<Proposal>>>,
+    /// Resonances by decay mode (sorted daughter ids), built on first use.
+    resonances: OnceLock<Resonances>,
+}
+
+/// Sorted daughter ids of a decay mode -> the particles that have that mode.
+type Resonances = FxHashMap<SmallVec<[u16; 8]>, SmallVec<[ParticleId; 4]>>;
+
+/// A regrouping of one vertex (pre-order path from the root, empty for the root).
+#[derive(Clone, Debug)]
+enum Regroup {
+    /// Gather the daughters of these particles into `resonance`.
+    Group { vertex: Vec<usize>, members: SmallVec<[ParticleId; 8]>, resonance: ParticleId },
+    /// Replace the resonance at daughter index `node` by its daughters.
+    Ungroup { vertex: Vec<usize>, node: usize },
+}
+
+fn node_particle(n: &Node) -> ParticleId {
+    match n {
+        Node::Final { particle, .. } => *particle,
+        Node::Decay(sub) => sub.parent,
+    }
+}
+
+fn vertex_at<'a>(d: &'a Decay, path: &[usize]) -> Option<&'a Decay> {
+    let mut v = d;
+    for i in path {
+        v = match v.daughters.get(*i)? {
+            Node::Decay(sub) => sub,
+            Node::Final { .. } => return None,
+        };
+    }
+    Some(v)
+}
+
+fn vertex_at_mut<'a>(d: &'a mut Decay, path: &[usize]) -> Option<&'a mut Decay> {
+    let mut v = d;
+    for i in path {
+        v = match v.daughters.get_mut(*i)? {
+            Node::Decay(sub) => sub,
+            Node::Final { .. } => return None,
+        };
+    }
+    Some(v)
 }
 
 type ProposalKey = (u16, SmallVec<[u16; 8]>);
@@ -286,7 +338,128 @@ impl<'g> BackgroundProblem<'g> {
         let clamp = |w: f64, hi: f64| if w.is_finite() { w.clamp(0.0, hi) } else { 0.0 };
         let mode_weight = clamp(mode_weight, 1.0);
         let uniform_mode_weight = clamp(uniform_mode_weight, 1.0 - mode_weight);
-        Self { grammar, mode_weight, uniform_mode_weight, proposals: RwLock::new(FxHashMap::default()) }
+        Self {
+            grammar,
+            mode_weight,
+            uniform_mode_weight,
+            regroup_rate: 0.0,
+            proposals: RwLock::new(FxHashMap::default()),
+            resonances: OnceLock::new(),
+        }
+    }
+
+    /// The same operators with regrouping mutations at `rate` (clamped to [0, 1]; see
+    /// [`GaSearchConfig::regroup_rate`]).
+    pub fn with_regroup_rate(mut self, rate: f64) -> Self {
+        self.regroup_rate = if rate.is_finite() { rate.clamp(0.0, 1.0) } else { 0.0 };
+        self
+    }
+
+    /// Resonances by decay mode: the sorted daughter ids of each mode (two or more daughters, BR >
+    /// 0) of every particle, to the particles that have it.
+    fn resonances(&self) -> &Resonances {
+        self.resonances.get_or_init(|| {
+            let vocab = self.grammar.vocab();
+            let mut m = Resonances::default();
+            for i in 0..vocab.particles().len() {
+                let Ok(i) = u16::try_from(i) else { break };
+                let r = ParticleId(i);
+                for mode in vocab.modes(r) {
+                    if mode.daughters.len() >= 2 && mode.br > 0.0 {
+                        let mut key: SmallVec<[u16; 8]> = mode.daughters.iter().map(|p| p.0).collect();
+                        key.sort_unstable();
+                        m.entry(key).or_default().push(r);
+                    }
+                }
+            }
+            m
+        })
+    }
+
+    /// Every regrouping of the tree's vertices by a decay-table mode (see
+    /// [`GaSearchConfig::regroup_rate`]).
+    fn regroupings(&self, d: &Decay) -> Vec<Regroup> {
+        let vocab = self.grammar.vocab();
+        let mut vertices: Vec<Vec<usize>> = vec![Vec::new()];
+        vertices.extend(node_paths(d).into_iter().filter(|n| n.2).map(|n| n.0));
+        let mut out = Vec::new();
+        for path in vertices {
+            let Some(v) = vertex_at(d, &path) else { continue };
+            let parts: SmallVec<[ParticleId; 8]> = v.daughters.iter().map(node_particle).collect();
+            for (i, n) in v.daughters.iter().enumerate() {
+                if let Node::Decay(sub) = n {
+                    let mut new: SmallVec<[ParticleId; 16]> =
+                        parts.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| *p).collect();
+                    new.extend(sub.daughters.iter().map(node_particle));
+                    if vocab.mode_br(v.parent, &new).is_some_and(|b| b > 0.0) {
+                        out.push(Regroup::Ungroup { vertex: path.clone(), node: i });
+                    }
+                }
+            }
+            for mode in vocab.modes(v.parent) {
+                if mode.daughters.len() >= parts.len() || mode.br.is_nan() || mode.br <= 0.0 {
+                    continue;
+                }
+                let mut rest = parts.clone();
+                let mut extra: SmallVec<[ParticleId; 4]> = SmallVec::new();
+                for &x in &mode.daughters {
+                    match rest.iter().position(|y| *y == x) {
+                        Some(k) => {
+                            rest.swap_remove(k);
+                        }
+                        None => extra.push(x),
+                    }
+                }
+                let [resonance] = extra.as_slice() else { continue };
+                let mut key: SmallVec<[u16; 8]> = rest.iter().map(|p| p.0).collect();
+                key.sort_unstable();
+                if self.resonances().get(&key).is_some_and(|rs| rs.contains(resonance)) {
+                    out.push(Regroup::Group { vertex: path.clone(), members: rest, resonance: *resonance });
+                }
+            }
+        }
+        out
+    }
+
+    /// One regrouping drawn uniformly among those the table allows, applied and checked (its
+    /// reconstructions repaired if needed); `None` when there is none or it cannot be made valid.
+    fn regroup(&self, d: &Decay, rng: &mut GaRng) -> Option<Decay> {
+        let all = self.regroupings(d);
+        let choice = all.get(rng.random_range(0..all.len().max(1)))?.clone();
+        let mut c = d.clone();
+        match choice {
+            Regroup::Ungroup { vertex, node } => {
+                let v = vertex_at_mut(&mut c, &vertex)?;
+                if node >= v.daughters.len() {
+                    return None;
+                }
+                let Node::Decay(sub) = v.daughters.remove(node) else { return None };
+                v.daughters.splice(node..node, sub.daughters);
+            }
+            Regroup::Group { vertex, members, resonance } => {
+                let v = vertex_at_mut(&mut c, &vertex)?;
+                let n = v.daughters.len();
+                // Which nodes: among equal particles (e.g. two pi- of different reconstruction)
+                // the first match from a random starting point.
+                let start = rng.random_range(0..n.max(1));
+                let mut taken: SmallVec<[usize; 8]> = SmallVec::new();
+                for m in &members {
+                    let j = (0..n)
+                        .map(|k| (start + k) % n)
+                        .find(|j| !taken.contains(j) && v.daughters.get(*j).map(node_particle) == Some(*m))?;
+                    taken.push(j);
+                }
+                taken.sort_unstable();
+                let at = *taken.first()?;
+                let mut moved: Vec<Node> = Vec::with_capacity(taken.len());
+                for &j in taken.iter().rev() {
+                    moved.push(v.daughters.remove(j));
+                }
+                moved.reverse();
+                v.daughters.insert(at, Node::Decay(Decay { parent: resonance, daughters: moved }));
+            }
+        }
+        self.accept_exchange(c, rng)
     }
 
     /// The open vertex of a token prefix and its daughters so far, when a daughter comes next.
@@ -694,6 +867,12 @@ impl<'g> BackgroundProblem<'g> {
     }
 
     fn mutate_decay(&self, d: &Decay, rng: &mut GaRng) -> Option<Decay> {
+        if self.regroup_rate > 0.0
+            && rng.random::<f64>() < self.regroup_rate
+            && let Some(c) = self.regroup(d, rng)
+        {
+            return Some(c);
+        }
         let nodes = node_paths(d);
         let subs: Vec<usize> = nodes.iter().enumerate().filter(|(_, n)| n.2).map(|(i, _)| i).collect();
         let leaves: Vec<usize> = nodes.iter().enumerate().filter(|(_, n)| !n.2).map(|(i, _)| i).collect();
@@ -817,7 +996,7 @@ fn signal_as_background(grammar: &Grammar) -> Decay {
 /// the reward model's cache after the first time. Every background with an exact reward at or above
 /// the threshold is kept, whatever its selection fitness.
 struct RewardFitness<'m> {
-    model: &'m RewardModel,
+    model: &'m dyn Scorer,
     threshold: f64,
     revisit_factor: f64,
     failed: AtomicU64,
@@ -850,7 +1029,7 @@ impl Fitness<BackgroundGenome> for RewardFitness<'_> {
         let mut seen: SmallVec<[u64; 16]> = SmallVec::new();
         for (g, o) in batch.iter().zip(out.iter_mut()) {
             seen.push(g.hash);
-            let reward = match self.model.evaluate(&g.decay) {
+            let reward = match self.model.score(&g.decay) {
                 Ok(b) if !b.reward.is_nan() => {
                     if b.is_exact()
                         && b.reward >= self.threshold
@@ -936,6 +1115,31 @@ pub fn run_ga(
     config: &GaSearchConfig,
     observer: &mut dyn Observer,
 ) -> Result<(Ranking, Vec<GenerationReport>)> {
+    run_ga_with(model, model, config, observer)
+}
+
+/// What the search scores a background with: the reward model itself, or a wrapper that returns
+/// exactly what [`RewardModel::evaluate`] would (e.g. rewards saved by an earlier run of the same
+/// model, so that measurements can be repeated without paying the simulations again).
+pub trait Scorer: Sync {
+    /// The background's reward breakdown, as [`RewardModel::evaluate`] gives it.
+    fn score(&self, background: &Decay) -> hepzero_reward::Result<Breakdown>;
+}
+
+impl Scorer for RewardModel {
+    fn score(&self, background: &Decay) -> hepzero_reward::Result<Breakdown> {
+        self.evaluate(background)
+    }
+}
+
+/// [`run_ga`] with the rewards taken from `scorer` (which must agree with `model`); `model` gives
+/// the grammar, the threshold and the simulation counts.
+pub fn run_ga_with(
+    model: &RewardModel,
+    scorer: &dyn Scorer,
+    config: &GaSearchConfig,
+    observer: &mut dyn Observer,
+) -> Result<(Ranking, Vec<GenerationReport>)> {
     let start = Instant::now();
     let grammar = model.grammar();
     if !(config.revisit_factor >= 0.0 && config.revisit_factor <= 1.0) {
@@ -950,10 +1154,14 @@ pub fn run_ga(
             config.mode_weight, config.uniform_mode_weight
         )));
     }
-    let problem = BackgroundProblem::with_weights(grammar, config.mode_weight, config.uniform_mode_weight);
+    if !(0.0..=1.0).contains(&config.regroup_rate) {
+        return Err(Error::Config(format!("regroup rate {} must be in [0, 1]", config.regroup_rate)));
+    }
+    let problem = BackgroundProblem::with_weights(grammar, config.mode_weight, config.uniform_mode_weight)
+        .with_regroup_rate(config.regroup_rate);
     let threshold = model.config().threshold;
     let fitness = RewardFitness {
-        model,
+        model: scorer,
         threshold,
         revisit_factor: config.revisit_factor,
         failed: AtomicU64::new(0),
@@ -977,7 +1185,7 @@ pub fn run_ga(
     let distinct = fitness.counts.read().map(|c| c.len() as u64).unwrap_or(0);
     let mut backgrounds: Vec<Breakdown> = Vec::with_capacity(found.len());
     for d in found.values() {
-        let b = model.evaluate(d)?;
+        let b = scorer.score(d)?;
         if b.is_exact() && b.reward >= threshold {
             backgrounds.push(b);
         }
@@ -1028,6 +1236,47 @@ mod tests {
             assert!(g.format_background(&e).starts_with("B0 -> (K*+ -> "), "{}", g.format_background(&e));
         }
     }
+    #[test]
+    fn regrouping_follows_the_decay_table() {
+        // B0 -> pi+ pi- pi0 regroups into resonances that decay to two of its daughters where the B0
+        // then has a table mode: omega -> pi+ pi- (B0 -> omega pi0), anti-D0 -> pi+ pi- (B0 ->
+        // anti-D0 pi0), D- -> pi- pi0 (B0 -> D- pi+), never to a mode the table lacks (B0 -> rho0
+        // pi0 is not in it); the reconstructions move with their particles; dissolving the
+        // resonance gives the tree back.
+        let vocab = Arc::new(Vocabulary::lhcb_default().unwrap());
+        let g = Grammar::new(vocab, "B0 -> K+ pi- pi0", GrammarConfig::default()).unwrap();
+        let p = BackgroundProblem::new(&g).with_regroup_rate(1.0);
+        let mut rng = GaRng::seed_from_u64(5);
+        let flat = g.parse_background("B0 -> pi+{K+} pi- pi0").unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..400 {
+            let Some(c) = p.regroup(&flat, &mut rng) else { continue };
+            g.check_background(&c).unwrap();
+            let text = g.format_background(&c);
+            assert!(text.contains("pi+{K+}"), "{text}");
+            assert_eq!(c.depth(), 2, "{text}");
+            seen.insert(text);
+        }
+        for want in [
+            "B0 -> (omega -> pi+{K+} pi-) pi0",
+            "B0 -> (anti-D0 -> pi+{K+} pi-) pi0",
+            "B0 -> pi+{K+} (D- -> pi- pi0)",
+        ] {
+            let w = g.format_background(&g.parse_background(want).unwrap());
+            assert!(seen.contains(&w), "{want} not among {seen:?}");
+        }
+        let grouped = g.parse_background("B0 -> (omega -> pi+{K+} pi-) pi0").unwrap();
+        let all = p.regroupings(&grouped);
+        assert!(all.iter().any(|r| matches!(r, Regroup::Ungroup { vertex, node: 0 } if vertex.is_empty())));
+        let back = loop {
+            let c = p.regroup(&grouped, &mut rng).unwrap();
+            if c.depth() == 1 {
+                break c;
+            }
+        };
+        assert_eq!(g.canonical_hash(&back), g.canonical_hash(&flat));
+    }
+
     #[test]
     fn the_table_proposal_follows_isospin_for_k_star_decays() {
         // K*0 -> K pi: isospin gives Gamma(K+ pi-) / Gamma(K0 pi0) = 2 (the table's 0.6657 / 0.3323).
