@@ -30,6 +30,9 @@ pub struct BenchmarkConfig {
     pub agent: ProposeConfig,
     /// Sequence counts at which the agent's recall and evaluations are read off.
     pub curve: Vec<usize>,
+    /// Generations at which the GA's recall and evaluations are read off (each a run of the same
+    /// seed stopped there, which is the full run's state at that generation), before its end.
+    pub ga_curve: Vec<u64>,
 }
 
 impl Default for BenchmarkConfig {
@@ -40,6 +43,7 @@ impl Default for BenchmarkConfig {
             ga: Some(GaSearchConfig::default()),
             agent: ProposeConfig::default(),
             curve: vec![1_000, 3_000, 10_000, 30_000, 100_000],
+            ga_curve: vec![2, 5, 10, 20],
         }
     }
 }
@@ -60,10 +64,10 @@ pub struct MethodFigures {
     pub seconds: f64,
 }
 
-/// The agent's recall after a number of sequences.
+/// A method's recall after part of its budget.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
-    /// Sequences built.
+    /// Sequences built (the agent) or individuals evaluated (the GA).
     pub sequences: usize,
     /// Distinct backgrounds among them (reward evaluations).
     pub evaluations: usize,
@@ -86,6 +90,9 @@ pub struct SignalFigures {
     pub agent: Option<MethodFigures>,
     /// The agent's recall against sequences built.
     pub agent_curve: Vec<CurvePoint>,
+    /// The GA's recall at the generations of [`BenchmarkConfig::ga_curve`], then at its end.
+    #[serde(default)]
+    pub ga_curve: Vec<CurvePoint>,
 }
 
 /// Totals of one set of signals for one method.
@@ -168,7 +175,27 @@ pub fn benchmark_signal(
             Control::Continue
         };
         let (ranking, _) = run_ga(&ga_model, ga, &mut observer)?;
-        out.ga = Some(figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking));
+        let figures_ga = figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking);
+        // The curve's early points: the same seed stopped sooner, on the same model (its rewards
+        // are cached, so these runs cost little; the GA counts its own distinct evaluations).
+        for &stop in config.ga_curve.iter().filter(|&&g| g < ga.generations) {
+            let mut observer = |r: &hepzero_genetic::GenerationReport| {
+                if r.generation >= stop { Control::Stop } else { Control::Continue }
+            };
+            let (early, _) = run_ga(&ga_model, ga, &mut observer)?;
+            let f = figures(&truth, &crate::ranking_hashes(&ga_model, &early)?, &early);
+            out.ga_curve.push(CurvePoint {
+                sequences: early.candidates as usize,
+                evaluations: f.evaluations as usize,
+                recall: f.recall,
+            });
+        }
+        out.ga_curve.push(CurvePoint {
+            sequences: ranking.candidates as usize,
+            evaluations: figures_ga.evaluations as usize,
+            recall: figures_ga.recall,
+        });
+        out.ga = Some(figures_ga);
     }
     if let Some((net, device)) = net {
         let agent_model = model(signal, config)?;

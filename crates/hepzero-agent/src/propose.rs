@@ -8,7 +8,7 @@ use crate::{Error, Result};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::mcts::{BackgroundEnv, BgState};
 use hepzero_finder::{Ranking, ranking::sort_breakdowns};
-use hepzero_mcts::{Normalisation, SearchConfig, SelfPlayConfig, self_play};
+use hepzero_mcts::{DrawTrie, Normalisation, SearchConfig, SelfPlayConfig, self_play};
 use hepzero_reward::{Breakdown, RewardModel};
 use hepzero_tokens::{END, Grammar};
 use hepzero_transformer::{NetEvaluator, PolicyValueNet, SampleConfig, StateQuery};
@@ -35,11 +35,22 @@ pub struct ProposeConfig {
     /// 0: plain sampling; M > 0: each sequence is one self-play game with M network-guided MCTS
     /// simulations per token (far slower per sequence).
     pub mcts_simulations: u64,
+    /// Sampling draws without replacement (each draw follows the policy conditioned on not
+    /// repeating an earlier background, Shi et al. 2020), so the budget goes to new backgrounds;
+    /// `false` draws independently (repeats cost a sequence each).
+    pub distinct: bool,
 }
 
 impl Default for ProposeConfig {
     fn default() -> Self {
-        Self { samples: 100_000, temperature: 1.0, batch_size: 256, seed: 0, mcts_simulations: 0 }
+        Self {
+            samples: 100_000,
+            temperature: 1.0,
+            batch_size: 256,
+            seed: 0,
+            mcts_simulations: 0,
+            distinct: true,
+        }
     }
 }
 
@@ -105,21 +116,27 @@ pub fn propose(
     let mut kept: Vec<Breakdown> = Vec::new();
     let mut done = 0usize;
     let mut chunk_index = 0u64;
-    while done < config.samples {
+    let mut trie = DrawTrie::new();
+    let mut exhausted = false;
+    while done < config.samples && !exhausted {
         let n = CHUNK.min(config.samples - done);
         let seed = chunk_seed(config.seed, chunk_index);
         let mut fresh = Vec::new();
-        if config.mcts_simulations == 0 {
-            let sampled = net.sample(
-                grammar,
-                &SampleConfig {
-                    count: n,
-                    batch_size: config.batch_size,
-                    temperature: config.temperature,
-                    seed,
-                },
-                device,
-            )?;
+        let sample =
+            SampleConfig { count: n, batch_size: config.batch_size, temperature: config.temperature, seed };
+        if config.mcts_simulations == 0 && config.distinct {
+            let drawn = net.sample_distinct(grammar, &sample, &mut trie, device)?;
+            for (i, mut tokens) in drawn.sequences {
+                tokens.push(END);
+                record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
+            }
+            if drawn.draws < n {
+                // The whole space the policy can reach has been drawn.
+                done += drawn.draws;
+                exhausted = true;
+            }
+        } else if config.mcts_simulations == 0 {
+            let sampled = net.sample(grammar, &sample, device)?;
             for (i, mut tokens) in sampled.into_iter().enumerate() {
                 tokens.push(END);
                 record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
@@ -153,7 +170,9 @@ pub fn propose(
         let scored: Vec<Breakdown> =
             fresh.par_iter().map(|d| model.evaluate(d)).collect::<std::result::Result<_, _>>()?;
         kept.extend(scored.into_iter().filter(|b| b.is_exact() && b.reward >= threshold));
-        done += n;
+        if !exhausted {
+            done += n;
+        }
         chunk_index += 1;
         progress(done as u64, config.samples as u64);
     }

@@ -72,6 +72,10 @@ pub struct TrainAgentConfig {
     pub iterations: usize,
     /// Self-play games per signal and iteration.
     pub games_per_signal: usize,
+    /// Sequences the network draws without replacement per signal and iteration, after its
+    /// self-play (expert iteration: the network proposes, the reward checks); every background
+    /// above threshold among them joins the known set. 0 turns it off.
+    pub harvest_samples: usize,
     /// The self-play search.
     pub selfplay: SelfPlayConfig,
     /// Passes over the training set per iteration.
@@ -102,6 +106,7 @@ impl Default for TrainAgentConfig {
             },
             iterations: 3,
             games_per_signal: 64,
+            harvest_samples: 20_000,
             selfplay: SelfPlayConfig {
                 search: guided_search(),
                 simulations: 32,
@@ -181,11 +186,12 @@ pub struct GaFigures {
     pub seconds: f64,
 }
 
-/// The harvest of one signal's self-play in one iteration (`selfplay-NN.json`).
+/// The harvest of one signal's self-play and sampling in one iteration (`selfplay-NN.json`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Harvest {
     games: u64,
-    /// Backgrounds at or above threshold the searches reached, canonical form, with their reward.
+    /// Backgrounds at or above threshold the searches and the draws reached, canonical form, with
+    /// their reward.
     found: Vec<(String, f64)>,
 }
 
@@ -490,7 +496,17 @@ impl<'a> TrainAgent<'a> {
         writer.sync()?;
         let mut found: Vec<(String, f64)> =
             env.kept_all().into_iter().map(|b| (b.background, b.reward)).collect();
+        if self.config.harvest_samples > 0 {
+            let config = ProposeConfig {
+                samples: self.config.harvest_samples,
+                seed: derive_seed(self.config.seed, &[7, k as u64, i as u64]),
+                ..ProposeConfig::default()
+            };
+            let proposal = propose(net, &self.device, model, &config, &mut |_, _| {})?;
+            found.extend(proposal.ranking.backgrounds.into_iter().map(|b| (b.background, b.reward)));
+        }
         found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.dedup_by(|a, b| a.0 == b.0);
         write_json(&marker, &Harvest { games: episodes.len() as u64, found })?;
         // As a resumed run would: from the files (see the GA phase).
         Ok((read_json(&marker)?, read_records(&records)?.episodes))

@@ -9,6 +9,7 @@ use hepzero_finder::model_for_signal;
 use hepzero_pdg::DecayTable;
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig};
 use hepzero_tokens::GrammarConfig;
+use hepzero_transformer::{PolicyValueNet, TransformerConfig};
 
 #[test]
 fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
@@ -63,8 +64,8 @@ fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
 
 #[test]
 fn deep_signals_whose_longest_background_outgrows_the_context_still_sample() {
-    // Its longest background has 92 tokens, the network's decoder context 80: draws that would
-    // outgrow it are dropped, the rest are proposed (this refused the whole signal before).
+    // Its longest background has 92 tokens; a network whose decoder context is 64: draws that
+    // would outgrow it are dropped, the rest are proposed (this refused the whole signal before).
     let model = model_for_signal(
         "B0 -> (K*0 -> K+ pi-) mu+ mu-",
         DecayTable::lhcb_default(),
@@ -75,9 +76,18 @@ fn deep_signals_whose_longest_background_outgrows_the_context_still_sample() {
     )
     .unwrap();
     let device = select_device(DeviceChoice::Cpu).unwrap().device;
-    let net = shipped_model(&device).unwrap();
+    let shape = TransformerConfig {
+        d_model: 16,
+        heads: 2,
+        d_ff: 32,
+        max_decoder_len: 64,
+        ..TransformerConfig::for_vocabulary(model.grammar().vocab())
+    };
+    let net = PolicyValueNet::new(&shape, 3, &device).unwrap();
     assert!(model.grammar().max_background_len() + 1 > net.config().max_decoder_len);
-    let config = ProposeConfig { samples: 300, seed: 1, ..ProposeConfig::default() };
-    let proposal = propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap();
-    assert!(proposal.first_seen.len() > 10 && proposal.first_seen.iter().all(|&(_, at)| at <= 300));
+    for distinct in [false, true] {
+        let config = ProposeConfig { samples: 300, seed: 1, distinct, ..ProposeConfig::default() };
+        let proposal = propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap();
+        assert!(proposal.first_seen.len() > 10 && proposal.first_seen.iter().all(|&(_, at)| at <= 300));
+    }
 }

@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A reduced configuration: one signal, a small GA, a 16-wide network, two iterations of four games.
+/// A reduced configuration: one signal, a small GA, a 16-wide network, two iterations of four games
+/// and 200 drawn sequences.
 const TINY: &str = r#"{
   "network": {"vocab_size": 568, "d_model": 16, "heads": 2, "encoder_layers": 1, "decoder_layers": 1,
               "d_ff": 32, "max_signal_len": 32, "max_decoder_len": 80, "vocabulary": 0},
@@ -18,6 +19,7 @@ const TINY: &str = r#"{
   "pretrain": {"epochs": 6, "batch_size": 8, "warmup_steps": 2},
   "iterations": 2,
   "games_per_signal": 4,
+  "harvest_samples": 200,
   "selfplay": {"simulations": 8, "max_moves": 64,
                "search": {"batch_size": 4, "rollouts": 0, "record_terminals": true}},
   "iteration_epochs": 2

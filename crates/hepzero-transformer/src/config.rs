@@ -45,8 +45,9 @@ pub fn vocabulary_fingerprint(vocab: &Vocabulary) -> u64 {
 
 impl TransformerConfig {
     /// The default size for a vocabulary of `vocab_size` tokens: width 64, 4 heads, 2 encoder and
-    /// 2 decoder blocks, feed-forward 128, contexts 32 (signal) and 80 (decoder: room for the
-    /// longest background the default grammar allows, 76 tokens at depth 3 on the LHCb table).
+    /// 2 decoder blocks, feed-forward 128, contexts 32 (signal) and 128 (decoder: the grammar's
+    /// bound on a background, `3 L + 12 L + 1` tokens for `L` leaves at depth 3, reaches 92 for the
+    /// benchmark's four-body chains with two missing particles, and 121 for eight leaves).
     pub fn new(vocab_size: usize) -> Self {
         Self {
             vocab_size,
@@ -56,7 +57,7 @@ impl TransformerConfig {
             decoder_layers: 2,
             d_ff: 128,
             max_signal_len: 32,
-            max_decoder_len: 80,
+            max_decoder_len: 128,
             vocabulary: 0,
         }
     }

@@ -5,6 +5,7 @@
 use crate::eval::read_f32;
 use crate::{Error, PolicyValueNet, Result};
 use burn::tensor::Device;
+use hepzero_mcts::DrawTrie;
 use hepzero_tokens::{BitMask, END, Grammar, SEP, TokenId};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -23,6 +24,30 @@ pub struct SampleConfig {
     pub seed: u64,
 }
 
+impl SampleConfig {
+    fn check(&self) -> Result<()> {
+        if self.batch_size == 0 || self.temperature.is_nan() || self.temperature <= 0.0 {
+            return Err(Error::InvalidConfig(format!(
+                "sampling needs batch_size > 0 and temperature > 0 (got {} and {})",
+                self.batch_size, self.temperature
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What [`PolicyValueNet::sample_distinct`] drew.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Distinct {
+    /// Backgrounds never drawn before (token sequences without `END`), each with the index of
+    /// the draw (from 0) that produced it, in the order drawn.
+    pub sequences: Vec<(usize, Vec<TokenId>)>,
+    /// Draws made (`config.count`, fewer only when the whole space was drawn). A draw that ends
+    /// on a sequence finished within the same batch, on a prefix exhausted meanwhile, or beyond
+    /// the decoder's context, yields nothing.
+    pub draws: usize,
+}
+
 impl PolicyValueNet {
     /// Draws `config.count` backgrounds (token sequences without `END`) for the signal of
     /// `grammar`, each token from the policy restricted to the grammar's valid next tokens. The
@@ -34,81 +59,158 @@ impl PolicyValueNet {
         config: &SampleConfig,
         device: &Device,
     ) -> Result<Vec<Vec<TokenId>>> {
+        config.check()?;
+        let mut out = Vec::with_capacity(config.count);
+        for (index, start) in (0..config.count).step_by(config.batch_size.max(1)).enumerate() {
+            let n = config.batch_size.min(config.count - start);
+            out.extend(
+                self.decode_batch(grammar, config, index, n, None, device)?.into_iter().map(|(_, t)| t),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Draws `config.count` times **without replacement** (Shi et al., ICML 2020): `trie` holds
+    /// what earlier calls drew, each draw follows the policy conditioned on not repeating a
+    /// finished sequence, and only sequences new to `trie` are returned. Pass the same trie (and
+    /// the same temperature) to every call for one signal. The first batches are small (1, 2,
+    /// 4, ... rows, up to `batch_size`) so the most probable backgrounds are not drawn by many rows
+    /// of one batch at once.
+    pub fn sample_distinct(
+        &self,
+        grammar: &Grammar,
+        config: &SampleConfig,
+        trie: &mut DrawTrie,
+        device: &Device,
+    ) -> Result<Distinct> {
+        config.check()?;
+        let mut out = Distinct::default();
+        let mut index = 0usize;
+        while out.draws < config.count && !trie.is_exhausted(DrawTrie::ROOT) {
+            let grow = usize::try_from(trie.finished()).unwrap_or(usize::MAX).max(1);
+            let n = config.batch_size.min(grow).min(config.count - out.draws);
+            let drawn = self.decode_batch(grammar, config, index, n, Some(&mut *trie), device)?;
+            out.sequences.extend(drawn.into_iter().map(|(row, t)| (out.draws + row, t)));
+            out.draws += n;
+            index += 1;
+        }
+        Ok(out)
+    }
+
+    /// Decodes `n` sequences together with stream `index` of the seed; with a trie, draws without
+    /// replacement and keeps only sequences new to it. Returns the complete sequences with their rows.
+    fn decode_batch(
+        &self,
+        grammar: &Grammar,
+        config: &SampleConfig,
+        index: usize,
+        n: usize,
+        mut trie: Option<&mut DrawTrie>,
+        device: &Device,
+    ) -> Result<Vec<(usize, Vec<TokenId>)>> {
         let vocab = self.config().vocab_size;
         self.config().check_vocabulary(grammar.vocab())?;
         // A sequence still open when the decoder's context is full cannot be completed: it is
         // dropped. Grammars whose longest background does not fit (deep chains) still sample.
         let max_tokens = self.config().max_decoder_len.saturating_sub(1);
-        if config.batch_size == 0 || config.temperature.is_nan() || config.temperature <= 0.0 {
-            return Err(Error::InvalidConfig(format!(
-                "sampling needs batch_size > 0 and temperature > 0 (got {} and {})",
-                config.batch_size, config.temperature
-            )));
-        }
         let inv_t = 1.0 / config.temperature;
-        let mut out = Vec::with_capacity(config.count);
         let mut mask = BitMask::new(vocab);
         let mut probs = vec![0.0f32; vocab];
-        for (index, start) in (0..config.count).step_by(config.batch_size).enumerate() {
-            let n = config.batch_size.min(config.count - start);
-            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-            rng.set_stream(index as u64);
-            let items = vec![(grammar.signal_tokens(), &[][..]); n];
-            let batch = crate::DecoderBatch::new(self.config(), &items)?;
-            let mut decode = self.start_decoding(&batch, device);
-            let mut states = vec![grammar.initial_state(); n];
-            let mut tokens: Vec<Vec<TokenId>> = vec![Vec::new(); n];
-            let mut complete = vec![true; n];
-            // `active[r]` = the sequence decoded in row `r` of the (shrinking) decoder batch.
-            let mut active: Vec<usize> = (0..n).collect();
-            let mut feed = vec![SEP; n];
-            while !active.is_empty() {
-                let (logits, _) = self.decode_step(&mut decode, &feed, device)?;
-                let logits = read_f32(logits)?;
-                let mut keep = Vec::with_capacity(active.len());
-                feed.clear();
-                for (row, (&i, logits)) in active.iter().zip(logits.chunks(vocab)).enumerate() {
-                    grammar.valid_next_into(&states[i], &mut mask);
-                    let max = mask.iter().map(|t| logits[usize::from(t.0)]).fold(f32::NEG_INFINITY, f32::max);
-                    let mut total = 0.0f32;
-                    for t in mask.iter() {
-                        let p = ((logits[usize::from(t.0)] - max) * inv_t).exp();
-                        probs[usize::from(t.0)] = p;
-                        total += p;
+        let mut policy: Vec<(u32, f64)> = Vec::with_capacity(vocab);
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        rng.set_stream(index as u64);
+        let items = vec![(grammar.signal_tokens(), &[][..]); n];
+        let batch = crate::DecoderBatch::new(self.config(), &items)?;
+        let mut decode = self.start_decoding(&batch, device);
+        let mut states = vec![grammar.initial_state(); n];
+        let mut tokens: Vec<Vec<TokenId>> = vec![Vec::new(); n];
+        let mut nodes = vec![DrawTrie::ROOT; n];
+        let mut complete = vec![true; n];
+        // `active[r]` = the sequence decoded in row `r` of the (shrinking) decoder batch.
+        let mut active: Vec<usize> = (0..n).collect();
+        let mut feed = vec![SEP; n];
+        while !active.is_empty() {
+            let (logits, _) = self.decode_step(&mut decode, &feed, device)?;
+            let logits = read_f32(logits)?;
+            let mut keep = Vec::with_capacity(active.len());
+            feed.clear();
+            for (row, (&i, logits)) in active.iter().zip(logits.chunks(vocab)).enumerate() {
+                grammar.valid_next_into(&states[i], &mut mask);
+                let max = mask.iter().map(|t| logits[usize::from(t.0)]).fold(f32::NEG_INFINITY, f32::max);
+                let mut total = 0.0f32;
+                for t in mask.iter() {
+                    let p = ((logits[usize::from(t.0)] - max) * inv_t).exp();
+                    probs[usize::from(t.0)] = p;
+                    total += p;
+                }
+                let u = rng.random::<f32>();
+                let chosen = match trie.as_deref_mut() {
+                    None => {
+                        let mut left = u * total;
+                        let mut chosen = None;
+                        for t in mask.iter() {
+                            chosen = Some(t);
+                            left -= probs[usize::from(t.0)];
+                            if left <= 0.0 {
+                                break;
+                            }
+                        }
+                        chosen
                     }
-                    let mut u = rng.random::<f32>() * total;
-                    let mut chosen = None;
-                    for t in mask.iter() {
-                        chosen = Some(t);
-                        u -= probs[usize::from(t.0)];
-                        if u <= 0.0 {
-                            break;
+                    Some(trie) => {
+                        policy.clear();
+                        policy.extend(
+                            mask.iter().map(|t| (u32::from(t.0), f64::from(probs[usize::from(t.0)] / total))),
+                        );
+                        match trie.draw(nodes[i], &policy, f64::from(u)) {
+                            // Every continuation was finished by other rows meanwhile.
+                            None => {
+                                complete[i] = false;
+                                continue;
+                            }
+                            Some((t, p)) => {
+                                nodes[i] = trie.descend(nodes[i], t, p, policy.len() as u32);
+                                Some(TokenId(t as u16))
+                            }
                         }
                     }
-                    let Some(t) = chosen else {
-                        return Err(Error::InvalidConfig(format!(
-                            "the grammar allows no token after {:?}",
-                            tokens[i]
-                        )));
-                    };
-                    if t != END {
-                        grammar.push(&mut states[i], t)?;
-                        tokens[i].push(t);
-                        if tokens[i].len() < max_tokens {
-                            keep.push(row);
-                            feed.push(t);
-                        } else {
-                            complete[i] = false;
-                        }
+                };
+                let Some(t) = chosen else {
+                    return Err(Error::InvalidConfig(format!(
+                        "the grammar allows no token after {:?}",
+                        tokens[i]
+                    )));
+                };
+                if t == END {
+                    if let Some(trie) = trie.as_deref_mut() {
+                        // Another row of this batch may have finished the same sequence.
+                        complete[i] = trie.finish(nodes[i]);
+                    }
+                    continue;
+                }
+                grammar.push(&mut states[i], t)?;
+                tokens[i].push(t);
+                if tokens[i].len() < max_tokens {
+                    keep.push(row);
+                    feed.push(t);
+                } else {
+                    complete[i] = false;
+                    if let Some(trie) = trie.as_deref_mut() {
+                        // Beyond the context: a dead end, never to be entered again.
+                        trie.finish(nodes[i]);
                     }
                 }
-                if keep.len() < active.len() && !keep.is_empty() {
-                    decode.retain(&keep, device)?;
-                }
-                active = keep.iter().map(|&row| active[row]).collect();
             }
-            out.extend(tokens.into_iter().zip(complete).filter_map(|(t, c)| c.then_some(t)));
+            if keep.len() < active.len() && !keep.is_empty() {
+                decode.retain(&keep, device)?;
+            }
+            active = keep.iter().map(|&row| active[row]).collect();
         }
-        Ok(out)
+        Ok(tokens
+            .into_iter()
+            .zip(complete)
+            .enumerate()
+            .filter_map(|(row, (t, c))| c.then_some((row, t)))
+            .collect())
     }
 }

@@ -196,6 +196,39 @@ fn sampled_backgrounds_are_complete_valid_and_reproducible() {
 }
 
 #[test]
+fn draws_without_replacement_never_repeat_a_background_and_are_reproducible() {
+    use hepzero_mcts::DrawTrie;
+    use hepzero_transformer::SampleConfig;
+    let vocab = lhcb_vocab();
+    let g = grammar(&vocab, SIGNAL);
+    let device = cpu();
+    let net = small_net(vocab.len(), 12, &device);
+    let config = SampleConfig { count: 60, batch_size: 16, temperature: 1.0, seed: 5 };
+    let draw_twice = || {
+        let mut trie = DrawTrie::new();
+        let first = net.sample_distinct(&g, &config, &mut trie, &device).expect("sample");
+        let second = net.sample_distinct(&g, &SampleConfig { seed: 6, ..config.clone() }, &mut trie, &device);
+        (first, second.expect("sample"), trie.finished())
+    };
+    let (first, second, finished) = draw_twice();
+    assert_eq!((first.draws, second.draws), (60, 60));
+    let all: Vec<&Vec<TokenId>> = first.sequences.iter().chain(&second.sequences).map(|(_, t)| t).collect();
+    let distinct: std::collections::BTreeSet<_> = all.iter().collect();
+    assert_eq!(distinct.len(), all.len(), "a background was drawn twice");
+    // Almost every draw is new (a draw is lost only to a row of the same batch, or a prefix
+    // exhausted meanwhile, which an untrained policy over this large grammar rarely meets).
+    assert!(all.len() >= 110, "{} distinct of 120 draws", all.len());
+    assert!(finished >= all.len() as u64);
+    for (i, s) in &first.sequences {
+        assert!(*i < 60);
+        let mut tokens = s.clone();
+        tokens.push(hepzero_tokens::END);
+        assert!(g.run(&tokens).unwrap_or_else(|e| panic!("{s:?}: {e}")).is_complete());
+    }
+    assert_eq!(draw_twice(), (first, second, finished));
+}
+
+#[test]
 fn the_mcts_evaluator_gives_the_network_priors_and_values() {
     use hepzero_mcts::{Evaluation, Evaluator};
     use hepzero_transformer::{NetEvaluator, StateQuery};

@@ -88,6 +88,10 @@ pub struct BackgroundsArgs {
     /// simulations per token (slower, more search).
     #[arg(long, default_value_t = 0)]
     pub mcts_simulations: u64,
+    /// Agent: draw independently (a background already drawn may come again and costs a
+    /// sequence); by default each draw is a background not drawn before.
+    #[arg(long)]
+    pub with_replacement: bool,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -203,6 +207,7 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 seed: globals.seed,
                 mcts_simulations: args.mcts_simulations,
                 temperature: args.temperature,
+                distinct: !args.with_replacement,
                 ..Default::default()
             };
             let proposal =

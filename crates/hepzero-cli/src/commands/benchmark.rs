@@ -44,6 +44,9 @@ pub struct FinderArgs {
     /// Softmax temperature of the agent's sampling.
     #[arg(long, default_value_t = 1.0)]
     pub temperature: f32,
+    /// The agent draws independently (repeats cost a sequence) instead of without replacement.
+    #[arg(long)]
+    pub with_replacement: bool,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -85,6 +88,7 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     config.agent.samples = args.samples;
     config.agent.seed = globals.seed;
     config.agent.temperature = args.temperature;
+    config.agent.distinct = !args.with_replacement;
     config.ga = (!args.no_ga).then(|| hepzero_finder::GaSearchConfig {
         seed: globals.seed,
         population: args.population,
@@ -132,8 +136,8 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     Ok(())
 }
 
-/// Recall against reward evaluations: the agent's curve per set (summed over signals) and the
-/// GA's end point per set.
+/// Recall against reward evaluations, per set (summed over its signals): the agent's curve over
+/// sequences drawn and the GA's over generations.
 fn write_plots(report: &BenchmarkReport, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut owned: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
@@ -143,25 +147,20 @@ fn write_plots(report: &BenchmarkReport, dir: &Path) -> Result<()> {
         if signals.is_empty() || oracle == 0 {
             continue;
         }
-        let points = signals.first().map_or(0, |s| s.agent_curve.len());
-        let mut agent = Vec::new();
-        for i in 0..points {
-            let evals: usize =
-                signals.iter().filter_map(|s| s.agent_curve.get(i)).map(|p| p.evaluations).sum();
-            let found: f64 = signals
-                .iter()
-                .filter_map(|s| s.agent_curve.get(i).map(|p| p.recall * s.oracle.found as f64))
-                .sum();
-            agent.push((evals.max(1) as f64, found / oracle as f64));
-        }
-        owned.push((format!("agent, {set}"), agent));
-        let ga: Vec<_> = signals.iter().filter_map(|s| s.ga.as_ref()).collect();
-        if ga.len() == signals.len() {
-            let evals: u64 = ga.iter().map(|g| g.evaluations).sum();
-            let found: usize = ga.iter().map(|g| g.found).sum();
-            // The GA's end point, drawn as a short vertical tick.
-            let (x, r) = (evals.max(1) as f64, found as f64 / oracle as f64);
-            owned.push((format!("GA, {set} (end point)"), vec![(x, r - 0.01), (x, r + 0.01)]));
+        type Pick = fn(&hepzero_agent::benchmark::SignalFigures) -> &[hepzero_agent::benchmark::CurvePoint];
+        let methods: [(&str, Pick); 2] = [("agent", |s| &s.agent_curve), ("GA", |s| &s.ga_curve)];
+        for (method, pick) in methods {
+            // Summed over the set's signals, point by point (every signal has the same points).
+            let points = signals.iter().map(|s| pick(s).len()).min().unwrap_or(0);
+            let mut curve = Vec::new();
+            for i in 0..points {
+                let evals: usize = signals.iter().map(|s| pick(s)[i].evaluations).sum();
+                let found: f64 = signals.iter().map(|s| pick(s)[i].recall * s.oracle.found as f64).sum();
+                curve.push((evals.max(1) as f64, found / oracle as f64));
+            }
+            if !curve.is_empty() {
+                owned.push((format!("{method}, {set}"), curve));
+            }
         }
     }
     let log_points: Vec<(String, Vec<(f64, f64)>)> =

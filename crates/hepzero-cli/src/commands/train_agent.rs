@@ -41,6 +41,10 @@ pub struct TrainAgentArgs {
     /// Self-play games per signal and iteration (default 64).
     #[arg(long)]
     pub games: Option<usize>,
+    /// Sequences the network draws without replacement per signal and iteration to find new
+    /// backgrounds (default 20,000; 0 turns it off).
+    #[arg(long)]
+    pub harvest: Option<usize>,
     /// Signals never trained on whose recall is measured after each phase, separated by ';'.
     #[arg(long)]
     pub validation: Option<String>,
@@ -74,6 +78,9 @@ fn settings(args: &TrainAgentArgs, globals: &Globals) -> Result<TrainAgentConfig
     }
     if let Some(g) = args.games {
         config.games_per_signal = g;
+    }
+    if let Some(h) = args.harvest {
+        config.harvest_samples = h;
     }
     if let Some(v) = &args.validation {
         config.validation = v.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
