@@ -6,8 +6,8 @@
 //! ```text
 //! cargo run --release -p hepzero-finder --example ga_recall -- \
 //!     [--population 6000] [--generations 40] [--seed 0] [--threshold 1e-3] [--events 0] \
-//!     [--spec MODE_WEIGHT:REVISIT_FACTOR:ELITISM[:SEED[:REGROUP]] ...] [--no-oracle] \
-//!     [--cache DIR] ["SIGNAL" ...]
+//!     [--spec MODE_WEIGHT:REVISIT_FACTOR:ELITISM[:SEED[:REGROUP[:NEIGHBOUR]]] ...] [--no-oracle] \
+//!     [--cache DIR] [--cli-model] ["SIGNAL" ...]
 //! ```
 //!
 //! Per signal, one reward model is built, the oracle scores every enumerated background with it,
@@ -17,6 +17,10 @@
 //! oracle did not enumerate. Missed backgrounds are printed on stderr for the first spec. With
 //! `--no-oracle` only the searches run, each on a cold model (the time of the search alone, every
 //! reward included).
+//!
+//! With `--cli-model` the model is the one `hepzero backgrounds SIGNAL` builds (parents of the
+//! signal's flavour only, the reward's default statistics unless `--events`), for timing the
+//! command's search without building the command.
 //!
 //! With `--cache DIR`, the oracle's list and every simulated reward are saved per signal and
 //! settings (`DIR/<signal>-e<events>-t<threshold>.{oracle,rewards}`, plain text, floats written so
@@ -172,12 +176,16 @@ const SIGNALS: [&str; 11] = [
     "B_s0 -> (phi -> K+ K-) mu+ mu-",
 ];
 
-fn model(vocab: &Arc<Vocabulary>, signal: &str, threshold: f64, events: u64) -> Result<RewardModel, String> {
+fn model(
+    vocab: &Arc<Vocabulary>,
+    signal: &str,
+    threshold: f64,
+    events: u64,
+    cli: bool,
+) -> Result<RewardModel, String> {
     let particles = ParticleTable::lhcb_default();
     let production = Production::lhcb_default();
     let misid = MisIdMatrix::lhcb_default();
-    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
-    let grammar = Grammar::new(vocab.clone(), signal, config).map_err(|e| format!("{signal}: {e}"))?;
     let mut reward = RewardConfig { threshold, ..Default::default() };
     if events > 0 {
         // Reduced statistics: `events` signal events and at most as many per background.
@@ -185,6 +193,21 @@ fn model(vocab: &Arc<Vocabulary>, signal: &str, threshold: f64, events: u64) -> 
         reward.streaming.max_events =
             reward.streaming.max_events.min(events.max(reward.streaming.min_events));
     }
+    if cli {
+        // As `hepzero backgrounds` builds it (its --max-missing 2 and --max-depth 3 are the
+        // grammar's defaults).
+        return hepzero_finder::model_for_signal(
+            signal,
+            DecayTable::lhcb_default(),
+            production,
+            misid,
+            hepzero_tokens::GrammarConfig::default(),
+            reward,
+        )
+        .map_err(|e| format!("{signal}: {e}"));
+    }
+    let config = hepzero_finder::all_measured_parents_limits(&production, &misid);
+    let grammar = Grammar::new(vocab.clone(), signal, config).map_err(|e| format!("{signal}: {e}"))?;
     RewardModel::new(Arc::new(grammar), particles, production, misid, reward)
         .map_err(|e| format!("{signal}: {e}"))
 }
@@ -249,6 +272,9 @@ fn parse_spec(spec: &str, base: &GaSearchConfig) -> Result<GaSearchConfig, Strin
     if let Some(v) = num(4)? {
         c.regroup_rate = v;
     }
+    if let Some(v) = num(5)? {
+        c.neighbour_rate = v;
+    }
     Ok(c)
 }
 
@@ -261,6 +287,7 @@ fn main() -> Result<(), String> {
     let mut specs: Vec<String> = Vec::new();
     let mut no_oracle = false;
     let mut cache: Option<PathBuf> = None;
+    let mut cli = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -275,6 +302,7 @@ fn main() -> Result<(), String> {
             "--spec" => specs.push(value()?),
             "--no-oracle" => no_oracle = true,
             "--cache" => cache = Some(PathBuf::from(value()?)),
+            "--cli-model" => cli = true,
             _ => signals.push(a),
         }
     }
@@ -292,13 +320,13 @@ fn main() -> Result<(), String> {
         base.population, base.generations
     );
     println!(
-        "| signal | spec (mode weight:revisit:elitism:seed:regroup) | oracle bkgs | GA found | recall | GA extra | individuals evaluated | distinct scored | oracle candidates | GA s | oracle s | unscorable |"
+        "| signal | spec (mode weight:revisit:elitism:seed:regroup:neighbour) | oracle bkgs | GA found | recall | GA extra | individuals evaluated | distinct scored | oracle candidates | GA s | oracle s | unscorable |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut totals = vec![(0usize, 0usize, 0u64, 0u64, 0.0f64); configs.len()];
     for signal in &signals {
         let built = std::time::Instant::now();
-        let m = match model(&vocab, signal, threshold, events) {
+        let m = match model(&vocab, signal, threshold, events, cli) {
             Ok(m) => m,
             Err(e) => {
                 println!("| {signal} | skipped: {e} | | | | | | | | | | |");
@@ -310,18 +338,26 @@ fn main() -> Result<(), String> {
                 "{signal}: reward model (signal simulation) built in {:.1} s",
                 built.elapsed().as_secs_f64()
             );
-            // Timing of the search alone on a cold model (it pays every reward it needs).
+            // Timing of each search alone on a cold model (it pays every reward it needs).
+            let mut cold = Some(m);
             for config in &configs {
+                let m = match cold.take() {
+                    Some(m) => m,
+                    None => model(&vocab, signal, threshold, events, cli)?,
+                };
                 let (ga, _) = run_ga(&m, config, &mut Silent).map_err(|e| format!("{signal}: ga: {e}"))?;
                 println!(
-                    "| `{}` | {}:{}:{}:{}:{} | | {} (above threshold) | | | {} | {} | | {:.1} | | |",
+                    "| `{}` | {}:{}:{}:{}:{}:{} | | {} (above threshold; {} simulated, {:.3e} events) | | | {} | {} | | {:.1} | | |",
                     ga.signal,
                     config.mode_weight,
                     config.revisit_factor,
                     config.elitism,
                     config.seed,
                     config.regroup_rate,
+                    config.neighbour_rate,
                     ga.backgrounds.len(),
+                    ga.simulated,
+                    ga.events_simulated as f64,
                     ga.candidates,
                     ga.evaluations,
                     ga.seconds
@@ -365,13 +401,14 @@ fn main() -> Result<(), String> {
             t.4 += ga.seconds;
             let recall = if want.is_empty() { f64::NAN } else { found as f64 / want.len() as f64 };
             println!(
-                "| `{}` | {}:{}:{}:{}:{} | {} | {} | {:.1}% | {} | {} | {} | {} | {:.1} | {:.1} | {} |",
+                "| `{}` | {}:{}:{}:{}:{}:{} | {} | {} | {:.1}% | {} | {} | {} | {} | {:.1} | {:.1} | {} |",
                 oracle.signal,
                 config.mode_weight,
                 config.revisit_factor,
                 config.elitism,
                 config.seed,
                 config.regroup_rate,
+                config.neighbour_rate,
                 want.len(),
                 found,
                 100.0 * recall,

@@ -99,6 +99,13 @@ pub struct GaSearchConfig {
     /// reconstructions, in both cases only where the vertex's new daughters are a mode of its
     /// parent. No other operator turns three daughters into a resonance plus one.
     pub regroup_rate: f64,
+    /// Probability that a mutation (when it does not regroup) first tries to move one vertex to a
+    /// neighbouring decay-table mode: another parent with the same daughters (`K*0 -> K+ pi-` to
+    /// `K_0*0 -> K+ pi-`, `B0 -> K+ pi-` to `B_s0 -> K+ pi-`), one more daughter that is not
+    /// reconstructed, possibly with another parent (`B0 -> (D- -> ..) pi+` to `B+ -> (D- -> ..) pi+
+    /// pi+{miss}`), or one non-reconstructed daughter fewer. The re-sampling mutations reach these
+    /// only by redrawing the whole vertex.
+    pub neighbour_rate: f64,
 }
 
 impl Default for GaSearchConfig {
@@ -117,6 +124,7 @@ impl Default for GaSearchConfig {
             uniform_mode_weight: 0.0,
             revisit_factor: 0.3,
             regroup_rate: 0.0,
+            neighbour_rate: 0.0,
         }
     }
 }
@@ -202,10 +210,35 @@ pub struct BackgroundProblem<'g> {
     uniform_mode_weight: f64,
     /// See [`GaSearchConfig::regroup_rate`].
     regroup_rate: f64,
+    /// See [`GaSearchConfig::neighbour_rate`].
+    neighbour_rate: f64,
     /// Decay-table proposals by (parent, sorted daughters so far), filled on first use.
     proposals: RwLock<FxHashMap<ProposalKey, Arc<Proposal>>>,
     /// Resonances by decay mode (sorted daughter ids), built on first use.
     resonances: OnceLock<Resonances>,
+    /// Sorted daughter ids of a decay mode less one daughter -> (the particle, the left-out
+    /// daughter), built on first use.
+    extended: OnceLock<Extended>,
+}
+
+type Extended = FxHashMap<SmallVec<[u16; 8]>, SmallVec<[(ParticleId, ParticleId); 4]>>;
+
+/// A move of one vertex (pre-order path from the root, empty for the root) to a neighbouring
+/// decay-table mode.
+#[derive(Clone, Debug)]
+enum Neighbour {
+    /// Another parent with the same daughters.
+    Reparent { vertex: Vec<usize>, parent: ParticleId },
+    /// One more daughter, not reconstructed, with this parent (possibly the same one).
+    Add { vertex: Vec<usize>, parent: ParticleId, extra: ParticleId },
+    /// The non-reconstructed daughter at this index removed, with this parent.
+    Remove { vertex: Vec<usize>, parent: ParticleId, node: usize },
+}
+
+fn sorted_key(parts: impl Iterator<Item = ParticleId>) -> SmallVec<[u16; 8]> {
+    let mut key: SmallVec<[u16; 8]> = parts.map(|p| p.0).collect();
+    key.sort_unstable();
+    key
 }
 
 /// Sorted daughter ids of a decay mode -> the particles that have that mode.
@@ -343,9 +376,116 @@ impl<'g> BackgroundProblem<'g> {
             mode_weight,
             uniform_mode_weight,
             regroup_rate: 0.0,
+            neighbour_rate: 0.0,
             proposals: RwLock::new(FxHashMap::default()),
             resonances: OnceLock::new(),
+            extended: OnceLock::new(),
         }
+    }
+
+    /// The same operators with neighbouring-mode mutations at `rate` (clamped to [0, 1]; see
+    /// [`GaSearchConfig::neighbour_rate`]).
+    pub fn with_neighbour_rate(mut self, rate: f64) -> Self {
+        self.neighbour_rate = if rate.is_finite() { rate.clamp(0.0, 1.0) } else { 0.0 };
+        self
+    }
+
+    /// Every mode of every particle less one of its daughters: what a vertex with those daughters
+    /// becomes when one daughter is added (and which parent has that mode).
+    fn extended(&self) -> &Extended {
+        self.extended.get_or_init(|| {
+            let vocab = self.grammar.vocab();
+            let mut m = Extended::default();
+            for i in 0..vocab.particles().len() {
+                let Ok(i) = u16::try_from(i) else { break };
+                let r = ParticleId(i);
+                for mode in vocab.modes(r) {
+                    if mode.daughters.len() < 3 || mode.br.is_nan() || mode.br <= 0.0 {
+                        continue;
+                    }
+                    for (k, &x) in mode.daughters.iter().enumerate() {
+                        // Daughters are sorted: one entry per distinct left-out particle.
+                        if k > 0 && mode.daughters.get(k - 1) == Some(&x) {
+                            continue;
+                        }
+                        let key = sorted_key(
+                            mode.daughters.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, p)| *p),
+                        );
+                        m.entry(key).or_default().push((r, x));
+                    }
+                }
+            }
+            m
+        })
+    }
+
+    /// Every move of a vertex to a neighbouring table mode (see [`GaSearchConfig::neighbour_rate`]).
+    fn neighbours(&self, d: &Decay) -> Vec<Neighbour> {
+        let mut vertices: Vec<Vec<usize>> = vec![Vec::new()];
+        vertices.extend(node_paths(d).into_iter().filter(|n| n.2).map(|n| n.0));
+        let mut out = Vec::new();
+        for path in vertices {
+            let Some(v) = vertex_at(d, &path) else { continue };
+            let key = sorted_key(v.daughters.iter().map(node_particle));
+            if let Some(rs) = self.resonances().get(&key) {
+                for &r in rs.iter().filter(|r| **r != v.parent) {
+                    out.push(Neighbour::Reparent { vertex: path.clone(), parent: r });
+                }
+            }
+            if let Some(es) = self.extended().get(&key) {
+                for &(r, x) in es {
+                    out.push(Neighbour::Add { vertex: path.clone(), parent: r, extra: x });
+                }
+            }
+            for (i, n) in v.daughters.iter().enumerate() {
+                if !matches!(n, Node::Final { recon: Recon::Missing, .. }) {
+                    continue;
+                }
+                let less = sorted_key(
+                    v.daughters.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, n)| node_particle(n)),
+                );
+                if let Some(rs) = self.resonances().get(&less) {
+                    for &r in rs {
+                        out.push(Neighbour::Remove { vertex: path.clone(), parent: r, node: i });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A move to a neighbouring table mode drawn uniformly among those that give a valid
+    /// background (up to four tries: a new parent of a sub-decay must also fit the vertex above).
+    fn neighbour(&self, d: &Decay, rng: &mut GaRng) -> Option<Decay> {
+        let all = self.neighbours(d);
+        for _ in 0..4 {
+            let choice = all.get(rng.random_range(0..all.len().max(1)))?;
+            let mut c = d.clone();
+            let v = match choice {
+                Neighbour::Reparent { vertex, .. }
+                | Neighbour::Add { vertex, .. }
+                | Neighbour::Remove { vertex, .. } => vertex_at_mut(&mut c, vertex)?,
+            };
+            match *choice {
+                Neighbour::Reparent { parent, .. } => v.parent = parent,
+                Neighbour::Add { parent, extra, .. } => {
+                    v.parent = parent;
+                    let at = rng.random_range(0..=v.daughters.len());
+                    v.daughters.insert(at, Node::Final { particle: extra, recon: Recon::Missing });
+                }
+                Neighbour::Remove { parent, node, .. } => {
+                    if node >= v.daughters.len() {
+                        continue;
+                    }
+                    v.parent = parent;
+                    v.daughters.remove(node);
+                }
+            }
+            if let Some(c) = self.accept_exchange(c, rng) {
+                return Some(c);
+            }
+        }
+        None
     }
 
     /// The same operators with regrouping mutations at `rate` (clamped to [0, 1]; see
@@ -867,11 +1007,18 @@ impl<'g> BackgroundProblem<'g> {
     }
 
     fn mutate_decay(&self, d: &Decay, rng: &mut GaRng) -> Option<Decay> {
-        if self.regroup_rate > 0.0
-            && rng.random::<f64>() < self.regroup_rate
-            && let Some(c) = self.regroup(d, rng)
-        {
-            return Some(c);
+        if self.regroup_rate + self.neighbour_rate > 0.0 {
+            let u: f64 = rng.random();
+            let table_move = if u < self.regroup_rate {
+                self.regroup(d, rng)
+            } else if u < self.regroup_rate + self.neighbour_rate {
+                self.neighbour(d, rng)
+            } else {
+                None
+            };
+            if table_move.is_some() {
+                return table_move;
+            }
         }
         let nodes = node_paths(d);
         let subs: Vec<usize> = nodes.iter().enumerate().filter(|(_, n)| n.2).map(|(i, _)| i).collect();
@@ -1154,11 +1301,18 @@ pub fn run_ga_with(
             config.mode_weight, config.uniform_mode_weight
         )));
     }
-    if !(0.0..=1.0).contains(&config.regroup_rate) {
-        return Err(Error::Config(format!("regroup rate {} must be in [0, 1]", config.regroup_rate)));
+    if !(config.regroup_rate >= 0.0
+        && config.neighbour_rate >= 0.0
+        && config.regroup_rate + config.neighbour_rate <= 1.0)
+    {
+        return Err(Error::Config(format!(
+            "regroup rate {} and neighbour rate {} must be >= 0 with a sum <= 1",
+            config.regroup_rate, config.neighbour_rate
+        )));
     }
     let problem = BackgroundProblem::with_weights(grammar, config.mode_weight, config.uniform_mode_weight)
-        .with_regroup_rate(config.regroup_rate);
+        .with_regroup_rate(config.regroup_rate)
+        .with_neighbour_rate(config.neighbour_rate);
     let threshold = model.config().threshold;
     let fitness = RewardFitness {
         model: scorer,
@@ -1275,6 +1429,40 @@ mod tests {
             }
         };
         assert_eq!(g.canonical_hash(&back), g.canonical_hash(&flat));
+    }
+
+    #[test]
+    fn neighbouring_modes_follow_the_decay_table() {
+        // From B0 -> (K*0 -> K+ pi-) pi0: another resonance with the K*0's daughters (K_0*0, a
+        // scalar, as in LHCb's K pi S-wave), another B with the same daughters (anti-B_s0), one more
+        // non-reconstructed daughter with the B0 (pi0) or with a charged B whose table has that
+        // mode (B+ with a pi+); from B0 -> K+ pi- pi0 gamma{miss}, the photon removed. Every move
+        // gives a background the tree checker accepts.
+        let vocab = Arc::new(Vocabulary::lhcb_default().unwrap());
+        let g = Grammar::new(vocab, "B0 -> K+ pi- pi0", GrammarConfig::default()).unwrap();
+        let p = BackgroundProblem::new(&g).with_neighbour_rate(1.0);
+        let mut rng = GaRng::seed_from_u64(9);
+        let mut seen = std::collections::BTreeSet::new();
+        for start in ["B0 -> (K*0 -> K+ pi-) pi0", "B0 -> K+ pi- pi0 gamma{miss}"] {
+            let d = g.parse_background(start).unwrap();
+            for _ in 0..400 {
+                let Some(c) = p.neighbour(&d, &mut rng) else { continue };
+                g.check_background(&c).unwrap();
+                seen.insert(g.canonical_hash(&c));
+            }
+        }
+        for want in [
+            "B0 -> (K_0*0 -> K+ pi-) pi0",
+            "anti-B_s0 -> (K*0 -> K+ pi-) pi0",
+            "B0 -> (K*0 -> K+ pi-) pi0 pi0{miss}",
+            "B+ -> (K*0 -> K+ pi-) pi0 pi+{miss}",
+            "B0 -> K+ pi- pi0",
+        ] {
+            assert!(
+                seen.contains(&g.canonical_hash(&g.parse_background(want).unwrap())),
+                "{want} not reached"
+            );
+        }
     }
 
     #[test]

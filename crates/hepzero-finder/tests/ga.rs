@@ -144,6 +144,8 @@ fn bad_settings_are_refused() {
         GaSearchConfig { revisit_factor: 1.5, ..small.clone() },
         GaSearchConfig { revisit_factor: f64::NAN, ..small.clone() },
         GaSearchConfig { mode_weight: -0.1, ..small.clone() },
+        GaSearchConfig { regroup_rate: 0.7, neighbour_rate: 0.4, ..small.clone() },
+        GaSearchConfig { neighbour_rate: f64::NAN, ..small.clone() },
     ] {
         assert!(run_ga(&m, &bad, &mut Silent).is_err(), "{bad:?} accepted");
     }
