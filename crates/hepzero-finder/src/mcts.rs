@@ -19,17 +19,33 @@
 //!   incomplete prefixes have no key (no merge, no table insert).
 //! - [`run_mcts`] plays episodes (one search each, `simulations` per move, temperature choice, tree reuse)
 //!   until `sequences` terminal sequences have been built (one per simulation: the playout's end or a
-//!   terminal node). Episodes run in rounds of up to [`EPISODES_PER_ROUND`] in parallel (fewer when
-//!   the budget left is less than that many times `simulations`); episode `i` draws
-//!   from stream `i` of the seed and is capped with the budget left at the start of its round, and
-//!   episodes are merged in index order, so the result does not depend on the thread count.
+//!   terminal node). Episode `i` draws from stream `i` of the seed.
+//! - By default ([`MctsConfig::distinct_sequences`]) every sequence built is new: the playouts draw
+//!   **without replacement** (Shi, Bieber, Singh, ICML 2020, arXiv:2002.09067) from the playout
+//!   policy's per-token probabilities ([`Environment::playout_policy`]: the GA sampler's, computed
+//!   here by `TablePolicy`, or uniform), through one `hepzero_mcts::DrawTrie` shared by all the
+//!   episodes of the run; subtrees whose sequences were all built are skipped (MCTS-Solver style),
+//!   and the run stops if the grammar is enumerated. The finder's product is the *set* of
+//!   backgrounds above threshold, and with replacement most of the budget re-built the same
+//!   high-branching-fraction chains (`docs/benchmarks.md`). The episodes then run one after another
+//!   (each sees the trie its predecessors left), so the result does not depend on the thread count.
+//!   Two token orders of one background are two sequences; distinct backgrounds are counted by
+//!   canonical hash.
+//! - Without it, episodes run in rounds of up to [`EPISODES_PER_ROUND`] in parallel (fewer when
+//!   the budget left is less than that many times `simulations`); each is capped with the budget
+//!   left at the start of its round, and episodes are merged in index order, so the result does not
+//!   depend on the thread count either.
 
 use crate::ga::BackgroundProblem;
 use crate::ranking::sort_breakdowns;
 use crate::{Error, Ranking, Result};
-use hepzero_mcts::{ActionMask, Environment, Normalisation, Search, SearchConfig, UniformEvaluator};
+use hepzero_mcts::{
+    ActionMask, DrawTrie, Environment, Normalisation, Search, SearchConfig, UniformEvaluator,
+};
 use hepzero_reward::{Breakdown, RewardModel};
-use hepzero_tokens::{BitMask, Grammar, State, TokenId};
+use hepzero_tokens::{
+    AS_ITSELF, AS_SPECIES, BitMask, CLOSE, Decay, END, Grammar, Node, OPEN, ParticleId, State, TokenId,
+};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -37,7 +53,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 /// Episodes started together (a constant, not the thread count, so results are thread-independent).
@@ -74,6 +90,17 @@ pub struct MctsConfig {
     /// ([`crate::GaSearchConfig::mode_weight`]: decay modes by branching fraction, mixed with flat
     /// token weights). The tree's prior stays uniform either way.
     pub playout_mode_weight: Option<f64>,
+    /// Draw every playout **without replacement** (hepzero-mcts's `DrawTrie`, Shi et al. 2020): one
+    /// trie of the sequences built, shared by every episode of the run, so each playout ends on a
+    /// token sequence never built before (the playout policy conditioned on "not built yet"), and
+    /// subtrees whose sequences were all built are skipped by the tree and by the move choice. The
+    /// run stops early when the whole grammar is enumerated. Episodes then run one after another
+    /// (each sees the trie its predecessors left), so only the reward's own parallelism is used.
+    pub distinct_sequences: bool,
+    /// With `distinct_sequences`: once a background is built in one daughter order, its other
+    /// orders count as built too (they are the same background), so the budget goes to
+    /// backgrounds not reached in any order. Orders marked this way are not counted in `sequences`.
+    pub mark_equivalent_orders: bool,
 }
 
 impl Default for MctsConfig {
@@ -86,6 +113,8 @@ impl Default for MctsConfig {
             search: default_search(),
             revisit_reward: 0.1,
             playout_mode_weight: Some(0.5),
+            distinct_sequences: true,
+            mark_equivalent_orders: true,
         }
     }
 }
@@ -159,6 +188,8 @@ pub struct BackgroundEnv<'m> {
     refused: Mutex<(u64, Option<String>)>,
     first_error: Mutex<Option<Error>>,
     playout: Option<BackgroundProblem<'m>>,
+    policy: Option<TablePolicy<'m>>,
+    orders: bool,
 }
 
 thread_local! {
@@ -186,7 +217,17 @@ impl<'m> BackgroundEnv<'m> {
             refused: Mutex::new((0, None)),
             first_error: Mutex::new(None),
             playout: mode_weight.map(|w| BackgroundProblem::with_mode_weight(grammar, w)),
+            policy: mode_weight.map(|w| TablePolicy::new(grammar, w)),
+            orders: true,
         }
+    }
+
+    /// Whether [`Environment::equivalent_sequences`] offers the other daughter orders of a
+    /// complete background (default: yes), so that a search drawing without replacement builds
+    /// each background in one order only.
+    pub fn with_equivalent_orders(mut self, on: bool) -> Self {
+        self.orders = on;
+        self
     }
 
     /// Distinct backgrounds scored so far.
@@ -342,6 +383,267 @@ impl Environment for BackgroundEnv<'_> {
         let p = self.playout.as_ref()?;
         p.choose(&state.grammar, &state.tokens, None, None, u).map(|t| u32::from(t.0))
     }
+
+    fn playout_policy(&self, state: &BgState, mask: &ActionMask, out: &mut Vec<(u32, f64)>) -> bool {
+        match &self.policy {
+            Some(p) => p.probabilities(&state.grammar, &state.tokens, mask, out),
+            None => false,
+        }
+    }
+
+    /// The other daughter orders of a complete background (every vertex's daughters permuted,
+    /// at most [`MAX_ORDERS`]), as token sequences.
+    fn equivalent_sequences(&self, state: &BgState, out: &mut Vec<Vec<u32>>) {
+        if !(self.orders && state.grammar.is_complete()) {
+            return;
+        }
+        let Ok(decay) = self.grammar.decode_background(&state.tokens) else { return };
+        let mut seen: FxHashSet<Vec<TokenId>> = FxHashSet::default();
+        seen.insert(state.tokens.clone());
+        for d in daughter_orders(&decay, MAX_ORDERS) {
+            let tokens = self.grammar.background_tokens(&d);
+            if seen.insert(tokens.clone()) {
+                out.push(tokens.iter().map(|t| u32::from(t.0)).collect());
+            }
+        }
+    }
+}
+
+/// Most daughter orders of one background marked as drawn (a 5-body vertex with a 3-body sub-decay
+/// has 720).
+const MAX_ORDERS: usize = 1024;
+
+/// The trees equal to `d` up to the order of the daughters at each vertex (at most `limit`; equal
+/// daughters give repeated trees).
+fn daughter_orders(d: &Decay, limit: usize) -> Vec<Decay> {
+    let variants: Vec<Vec<Node>> = d
+        .daughters
+        .iter()
+        .map(|n| match n {
+            Node::Final { .. } => vec![n.clone()],
+            Node::Decay(sub) => daughter_orders(sub, limit).into_iter().map(Node::Decay).collect(),
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut order: Vec<usize> = (0..variants.len()).collect();
+    permute(&mut order, 0, &mut |order| {
+        // Every choice of variant for each daughter, in this order.
+        let mut pick = vec![0usize; order.len()];
+        loop {
+            if out.len() >= limit {
+                return;
+            }
+            let daughters = order.iter().zip(&pick).map(|(&i, &k)| variants[i][k].clone()).collect();
+            out.push(Decay { parent: d.parent, daughters });
+            // Next combination (odometer).
+            let mut j = 0;
+            while j < pick.len() {
+                pick[j] += 1;
+                if pick[j] < variants[order[j]].len() {
+                    break;
+                }
+                pick[j] = 0;
+                j += 1;
+            }
+            if j == pick.len() {
+                return;
+            }
+        }
+    });
+    out
+}
+
+/// Calls `f` with every permutation of `items[k..]` (items before `k` fixed).
+fn permute(items: &mut Vec<usize>, k: usize, f: &mut dyn FnMut(&[usize])) {
+    if k + 1 >= items.len() {
+        f(items);
+        return;
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        permute(items, k + 1, f);
+        items.swap(k, i);
+    }
+}
+
+/// Flat weight of END and CLOSE, and of "reconstructed as itself", against 1 for any other token:
+/// the GA sampler's flat weights ([`crate::ga`]), so that a playout drawn token by token from
+/// [`TablePolicy`] has the distribution of [`BackgroundProblem`]'s sampler.
+const FLAT_CLOSE: f64 = 4.0;
+const FLAT_AS_ITSELF: f64 = 2.0;
+
+/// A vertex's proposal: (daughter, weight) sorted by daughter, and the weight of closing it.
+type Proposal = (Vec<(ParticleId, f64)>, f64);
+/// (parent, its daughters so far, sorted).
+type ProposalKey = (u16, Vec<u16>);
+
+/// The per-token probabilities of the GA's table-weighted sampler (which only returns a sampled
+/// token): flat token weights, mixed at `mode_weight` with the decay table's proposal where a
+/// daughter (or the end of a vertex) comes next. The proposal at a vertex draws one of the parent's
+/// modes containing the daughters so far by branching fraction, then one of its remaining daughters
+/// uniformly (closing the vertex when none remain). Drawing without replacement needs each token's
+/// probability; a unit test checks this against the sampler's choices.
+struct TablePolicy<'g> {
+    grammar: &'g Grammar,
+    mode_weight: f64,
+    /// (parent, sorted daughters so far) -> (daughter, weight) sorted by daughter, and the weight of
+    /// closing the vertex.
+    proposals: RwLock<FxHashMap<ProposalKey, Arc<Proposal>>>,
+}
+
+impl<'g> TablePolicy<'g> {
+    fn new(grammar: &'g Grammar, mode_weight: f64) -> Self {
+        let mode_weight = if mode_weight.is_finite() { mode_weight.clamp(0.0, 1.0) } else { 0.0 };
+        Self { grammar, mode_weight, proposals: RwLock::new(FxHashMap::default()) }
+    }
+
+    /// The vertex whose next daughter (or end) the next token is, and its daughters so far; `None`
+    /// when a parent, an arrow or a reconstruction comes next.
+    fn open_vertex(&self, tokens: &[TokenId]) -> Option<(ParticleId, Vec<u16>)> {
+        let vocab = self.grammar.vocab();
+        let mut stack: Vec<(ParticleId, Vec<u16>)> = Vec::new();
+        let mut prev: Option<TokenId> = None;
+        // Whether the last token was a final-state daughter (its reconstruction comes next).
+        let mut awaiting_recon = false;
+        for &t in tokens {
+            awaiting_recon = false;
+            match t {
+                CLOSE | END => {
+                    stack.pop();
+                }
+                _ => {
+                    if let Some(p) = vocab.token_particle(t)
+                        && prev != Some(AS_SPECIES)
+                    {
+                        match stack.last_mut() {
+                            None => stack.push((p, Vec::new())),
+                            Some(top) => {
+                                top.1.push(p.0);
+                                if prev == Some(OPEN) {
+                                    stack.push((p, Vec::new()));
+                                } else {
+                                    awaiting_recon = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            prev = Some(t);
+        }
+        if awaiting_recon || prev.is_none_or(|t| t == AS_SPECIES) {
+            return None;
+        }
+        let (parent, mut so_far) = stack.pop()?;
+        so_far.sort_unstable();
+        Some((parent, so_far))
+    }
+
+    /// The decay-table proposal at a vertex (memoised).
+    fn proposal(&self, parent: ParticleId, so_far: Vec<u16>) -> Arc<Proposal> {
+        let key = (parent.0, so_far);
+        if let Some(p) = self.proposals.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return p;
+        }
+        let mut weights: FxHashMap<ParticleId, f64> = FxHashMap::default();
+        let mut close = 0.0;
+        let mut rest: Vec<ParticleId> = Vec::new();
+        for mode in self.grammar.vocab().modes(parent) {
+            if mode.br.is_nan() || mode.br <= 0.0 {
+                continue;
+            }
+            // Daughters of the mode left once the daughters so far are taken out (both sorted).
+            rest.clear();
+            let mut want = key.1.iter().peekable();
+            for &d in &mode.daughters {
+                if want.peek().is_some_and(|&&w| w == d.0) {
+                    want.next();
+                } else {
+                    rest.push(d);
+                }
+            }
+            if want.peek().is_some() {
+                continue;
+            }
+            if rest.is_empty() {
+                close += mode.br;
+            } else {
+                let share = mode.br / rest.len() as f64;
+                for &d in &rest {
+                    *weights.entry(d).or_default() += share;
+                }
+            }
+        }
+        let mut next: Vec<(ParticleId, f64)> = weights.into_iter().collect();
+        next.sort_unstable_by_key(|x| x.0);
+        let p = Arc::new((next, close));
+        if let Ok(mut m) = self.proposals.write() {
+            m.insert(key, p.clone());
+        }
+        p
+    }
+
+    /// `(token, probability)` for every token of `mask` after `tokens` (grammar state `state`).
+    fn probabilities(
+        &self,
+        state: &State,
+        tokens: &[TokenId],
+        mask: &ActionMask,
+        out: &mut Vec<(u32, f64)>,
+    ) -> bool {
+        let flat = |a: u32| match TokenId(a as u16) {
+            END | CLOSE => FLAT_CLOSE,
+            AS_ITSELF => FLAT_AS_ITSELF,
+            _ => 1.0,
+        };
+        out.extend(mask.iter().map(|a| (a, flat(a))));
+        let vocab = self.grammar.vocab();
+        if self.mode_weight > 0.0
+            && let Some((parent, so_far)) = self.open_vertex(tokens)
+        {
+            let prop = self.proposal(parent, so_far);
+            let weight =
+                |p: ParticleId| prop.0.binary_search_by_key(&p, |x| x.0).map_or(0.0, |i| prop.0[i].1);
+            let mut by_br: Vec<f64> = Vec::with_capacity(out.len());
+            for &(a, _) in out.iter() {
+                let t = TokenId(a as u16);
+                let w = match t {
+                    END | CLOSE => prop.1,
+                    OPEN => {
+                        // The particles that may open a sub-decay here.
+                        let mut s = state.clone();
+                        if self.grammar.push(&mut s, OPEN).is_ok() {
+                            self.grammar
+                                .valid_next(&s)
+                                .iter()
+                                .filter_map(|x| vocab.token_particle(x))
+                                .map(weight)
+                                .sum()
+                        } else {
+                            0.0
+                        }
+                    }
+                    t => vocab.token_particle(t).map_or(0.0, weight),
+                };
+                by_br.push(w);
+            }
+            let bs: f64 = by_br.iter().sum();
+            let fs: f64 = out.iter().map(|x| x.1).sum();
+            if bs > 0.0 && fs > 0.0 {
+                let m = self.mode_weight;
+                for (x, b) in out.iter_mut().zip(&by_br) {
+                    x.1 = m * b / bs + (1.0 - m) * x.1 / fs;
+                }
+            }
+        }
+        let total: f64 = out.iter().map(|x| x.1).sum();
+        if !(total > 0.0 && total.is_finite()) {
+            out.clear();
+            return false;
+        }
+        out.iter_mut().for_each(|x| x.1 /= total);
+        true
+    }
 }
 
 /// One episode's view of the environment: terminal rewards of backgrounds already reached (by an
@@ -402,6 +704,14 @@ impl Environment for EpisodeEnv<'_, '_> {
     fn playout_action(&self, state: &BgState, mask: &ActionMask, u: f64) -> Option<u32> {
         self.base.playout_action(state, mask, u)
     }
+
+    fn playout_policy(&self, state: &BgState, mask: &ActionMask, out: &mut Vec<(u32, f64)>) -> bool {
+        self.base.playout_policy(state, mask, out)
+    }
+
+    fn equivalent_sequences(&self, state: &BgState, out: &mut Vec<Vec<u32>>) {
+        self.base.equivalent_sequences(state, out);
+    }
 }
 
 /// Distinct backgrounds (canonical hashes) one episode reached, and the simulations it used.
@@ -416,14 +726,29 @@ fn episode(
     config: &MctsConfig,
     index: u64,
     cap: u64,
+    draws: &mut Option<DrawTrie>,
 ) -> Result<EpisodeResult> {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     rng.set_stream(index);
     let env =
         EpisodeEnv { base, known, mine: Mutex::new(FxHashSet::default()), factor: config.revisit_reward };
     let mut search = Search::new(&env, config.search.clone(), rng).map_err(mcts_error)?;
+    if let Some(trie) = draws.take() {
+        search.attach_draws(trie).map_err(mcts_error)?;
+    }
+    let result = play(&mut search, base, config, cap);
+    *draws = search.detach_draws();
+    result
+}
+
+fn play(
+    search: &mut Search<'_, EpisodeEnv<'_, '_>>,
+    base: &BackgroundEnv<'_>,
+    config: &MctsConfig,
+    cap: u64,
+) -> Result<EpisodeResult> {
     let per_move = config.simulations.max(1);
-    while !search.root_is_terminal() {
+    while !search.root_is_terminal() && !search.is_exhausted() {
         let used = search.stats().simulations;
         if used >= cap {
             break;
@@ -467,6 +792,9 @@ pub struct MctsStats {
     pub refused: u64,
     /// The first refusal's message.
     pub first_refusal: Option<String>,
+    /// With `distinct_sequences`: every token sequence of the grammar was built before the budget
+    /// was spent (the search stopped early).
+    pub enumerated: bool,
 }
 
 /// [`run_mcts`], with its counters.
@@ -495,19 +823,48 @@ pub fn run_mcts_with_stats(
     }
     let start = Instant::now();
     let (sim0, events0) = model.simulation_counts();
-    let env = BackgroundEnv::with_playout(model, config.playout_mode_weight);
+    let env = BackgroundEnv::with_playout(model, config.playout_mode_weight)
+        .with_equivalent_orders(config.mark_equivalent_orders);
     let mut used = 0u64;
     let mut next = 0u64;
     let mut found: FxHashSet<u64> = FxHashSet::default();
     let mut episodes = 0u64;
-    while used < config.sequences {
+    let mut enumerated = false;
+    if config.distinct_sequences {
+        // One trie for the whole run, so episodes run one after another, in index order.
+        let mut draws = Some(DrawTrie::new());
+        while used < config.sequences {
+            if draws.as_ref().is_some_and(|t| t.is_exhausted(DrawTrie::ROOT)) {
+                enumerated = true;
+                break;
+            }
+            let r = episode(&env, &found, config, next, config.sequences - used, &mut draws)?;
+            next += 1;
+            if let Some(e) = env.take_error() {
+                return Err(e);
+            }
+            episodes += 1;
+            found.extend(r.found);
+            used += r.simulations;
+            let exhausted = draws.as_ref().is_none_or(|t| t.is_exhausted(DrawTrie::ROOT));
+            if r.simulations == 0 && !exhausted {
+                return Err(Error::Config(
+                    "an episode made no simulation (the grammar offers no token)".into(),
+                ));
+            }
+            if episodes.is_multiple_of(EPISODES_PER_ROUND as u64) || used >= config.sequences {
+                progress(used.min(config.sequences), config.sequences);
+            }
+        }
+    }
+    while !config.distinct_sequences && used < config.sequences {
         let cap = config.sequences - used;
         // Episodes use at least `simulations` each: start no more than the budget left can use.
         let round = cap.div_ceil(config.simulations.max(1)).min(EPISODES_PER_ROUND as u64);
         let indices: Vec<u64> = (next..next + round).collect();
         next += round;
         let results: Vec<Result<EpisodeResult>> =
-            indices.par_iter().map(|&i| episode(&env, &found, config, i, cap)).collect();
+            indices.par_iter().map(|&i| episode(&env, &found, config, i, cap, &mut None)).collect();
         if let Some(e) = env.take_error() {
             return Err(e);
         }
@@ -531,7 +888,7 @@ pub fn run_mcts_with_stats(
     sort_breakdowns(&mut backgrounds);
     let (sim1, events1) = model.simulation_counts();
     let (refused, first_refusal) = env.refused();
-    let stats = MctsStats { sequences: used, episodes, refused, first_refusal };
+    let stats = MctsStats { sequences: used, episodes, refused, first_refusal, enumerated };
     let ranking = Ranking {
         method: "mcts".into(),
         signal: model.grammar().format_signal(),
@@ -544,4 +901,68 @@ pub fn run_mcts_with_stats(
         seconds: start.elapsed().as_secs_f64(),
     };
     Ok((ranking, stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hepzero_reward::{MisIdMatrix, Production};
+    use hepzero_tokens::Vocabulary;
+    use rand::Rng;
+
+    /// The GA's sampler returns token `i` of the legal tokens (in order) for `u` in
+    /// `[P_<i, P_<i + p_i)`: so at the middle of each interval that [`TablePolicy`] computes, the
+    /// sampler must return that token. Checked along random walks of the sampler itself, where the
+    /// decay-table proposal is mixed in (daughters, sub-decays, vertex ends).
+    #[test]
+    fn table_policy_gives_the_probabilities_of_the_ga_sampler() {
+        let production = Production::lhcb_default();
+        let misid = MisIdMatrix::lhcb_default();
+        let config = crate::all_measured_parents_limits(&production, &misid);
+        let vocab = Arc::new(Vocabulary::lhcb_default().unwrap());
+        let grammar = Grammar::new(vocab, "B0 -> K+ pi- pi0", config).unwrap();
+        let sampler = BackgroundProblem::with_mode_weight(&grammar, 0.5);
+        let policy = TablePolicy::new(&grammar, 0.5);
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let (mut checked, mut mixed) = (0usize, 0usize);
+        for _ in 0..60 {
+            let mut state = grammar.initial_state();
+            let mut tokens: Vec<TokenId> = Vec::new();
+            while !state.is_complete() {
+                let bits = grammar.valid_next(&state);
+                let mut mask = ActionMask::new(grammar.vocab().len());
+                for t in bits.iter() {
+                    mask.set(u32::from(t.0));
+                }
+                let mut probs = Vec::new();
+                assert!(policy.probabilities(&state, &tokens, &mask, &mut probs));
+                let total: f64 = probs.iter().map(|x| x.1).sum();
+                assert!((total - 1.0).abs() < 1e-9);
+                let flat = |a: u32| match TokenId(a as u16) {
+                    END | CLOSE => FLAT_CLOSE,
+                    AS_ITSELF => FLAT_AS_ITSELF,
+                    _ => 1.0,
+                };
+                let flat_sum: f64 = probs.iter().map(|&(a, _)| flat(a)).sum();
+                let flat_only = probs.iter().all(|&(a, p)| (p - flat(a) / flat_sum).abs() < 1e-12);
+                mixed += usize::from(!flat_only);
+                let mut below = 0.0;
+                for &(a, p) in &probs {
+                    if p > 1e-9 {
+                        let got = sampler.choose(&state, &tokens, None, None, below + p / 2.0);
+                        assert_eq!(got, Some(TokenId(a as u16)), "after {tokens:?}: p = {p}");
+                        checked += 1;
+                    }
+                    below += p;
+                }
+                let t = sampler.choose(&state, &tokens, None, None, rng.random::<f64>()).unwrap();
+                grammar.push(&mut state, t).unwrap();
+                tokens.push(t);
+            }
+        }
+        assert!(
+            checked > 1000 && mixed > 100,
+            "{checked} tokens checked, {mixed} states with the table mixed in"
+        );
+    }
 }

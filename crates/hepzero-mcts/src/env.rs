@@ -76,4 +76,10 @@ pub trait Environment: Sync {
     fn playout_policy(&self, _state: &Self::State, _mask: &ActionMask, _out: &mut Vec<(u32, f64)>) -> bool {
         false
     }
+
+    /// Other action sequences from the initial state that end on the same terminal as `state`
+    /// (e.g. the other daughter orders of one background), pushed onto `out` (arriving empty).
+    /// A search drawing without replacement marks them as drawn once one of them is built, so its
+    /// budget goes to terminals it has not reached in any order. Default: none.
+    fn equivalent_sequences(&self, _state: &Self::State, _out: &mut Vec<Vec<u32>>) {}
 }

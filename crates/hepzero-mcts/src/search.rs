@@ -110,6 +110,9 @@ pub struct Search<'e, E: Environment> {
     /// Sequences drawn without replacement (see [`Search::attach_draws`]).
     draws: Option<DrawTrie>,
     probs: Vec<(u32, f64)>,
+    equivalents: Vec<Vec<u32>>,
+    walk_state: E::State,
+    initial: E::State,
 }
 
 impl<'e, E: Environment> Search<'e, E> {
@@ -163,6 +166,9 @@ impl<'e, E: Environment> Search<'e, E> {
             eval: Evaluation::default(),
             draws: None,
             probs: Vec::new(),
+            equivalents: Vec::new(),
+            walk_state: state.clone(),
+            initial: env.initial_state(),
             root_state: state,
             config,
         })
@@ -513,6 +519,7 @@ impl<'e, E: Environment> Search<'e, E> {
                             if nd.draw != NONE {
                                 t.finish(nd.draw);
                             }
+                            self.finish_equivalents(false);
                         }
                         backup(&mut self.tree, self.root, &self.path, v);
                         self.stats.simulations += 1;
@@ -728,7 +735,42 @@ impl<'e, E: Environment> Search<'e, E> {
         if let Some(trie) = self.draws.as_mut() {
             trie.finish(node);
         }
+        self.finish_equivalents(true);
         Ok(())
+    }
+
+    /// Marks as drawn the environment's other sequences to the terminal just built (the rollout's
+    /// end, or `self.state`), walking each from the initial state through the trie.
+    fn finish_equivalents(&mut self, rollout: bool) {
+        let env = self.env;
+        let mut equivalents = std::mem::take(&mut self.equivalents);
+        equivalents.clear();
+        env.equivalent_sequences(if rollout { &self.rollout_state } else { &self.state }, &mut equivalents);
+        for seq in &equivalents {
+            // Sequences are from the initial state: the walk starts there.
+            self.walk_state.clone_from(&self.initial);
+            let mut node = DrawTrie::ROOT;
+            let mut ok = true;
+            for &a in seq {
+                if self.draws.as_ref().is_none_or(|t| t.is_exhausted(node)) {
+                    ok = false;
+                    break;
+                }
+                self.mask.reset(env.num_actions());
+                env.legal_actions(&self.walk_state, &mut self.mask);
+                if !self.mask.contains(a) {
+                    ok = false;
+                    break;
+                }
+                node =
+                    draw_step(env, &mut self.draws, &self.mask, &mut self.probs, &self.walk_state, node, a);
+                env.apply(&mut self.walk_state, a);
+            }
+            if ok && let Some(t) = self.draws.as_mut() {
+                t.finish(node);
+            }
+        }
+        self.equivalents = equivalents;
     }
 
     /// The moves of a plain random playout.

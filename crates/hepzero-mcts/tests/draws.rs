@@ -80,6 +80,8 @@ fn episodes_sharing_one_trie_never_repeat_a_sequence_and_never_play_into_an_exha
 /// sequence whose reward is asked for is logged.
 struct Picks {
     log: Mutex<Vec<Vec<u32>>>,
+    /// Whether the other orders of a pick are offered as equivalent sequences.
+    orders: bool,
 }
 
 impl Environment for Picks {
@@ -116,11 +118,20 @@ impl Environment for Picks {
         out.extend(mask.iter().map(|a| (a, f64::from(a + 1) / 10.0)));
         true
     }
+    fn equivalent_sequences(&self, state: &Vec<u32>, out: &mut Vec<Vec<u32>>) {
+        if !self.orders {
+            return;
+        }
+        let [a, b, c] = [state[0], state[1], state[2]];
+        let all: BTreeSet<Vec<u32>> =
+            [[a, b, c], [a, c, b], [b, a, c], [b, c, a], [c, a, b], [c, b, a]].map(Vec::from).into();
+        out.extend(all.into_iter().filter(|v| v != state));
+    }
 }
 
 #[test]
 fn with_a_playout_policy_and_transpositions_no_sequence_is_scored_twice_and_every_multiset_is_found() {
-    let env = Picks { log: Mutex::new(Vec::new()) };
+    let env = Picks { log: Mutex::new(Vec::new()), orders: false };
     let mut s = Search::new(&env, config(1), ChaCha8Rng::seed_from_u64(5)).unwrap();
     s.attach_draws(DrawTrie::new()).unwrap();
     s.run(&UniformEvaluator, 1000).unwrap();
@@ -141,5 +152,28 @@ fn with_a_playout_policy_and_transpositions_no_sequence_is_scored_twice_and_ever
             v
         })
         .collect();
+    assert_eq!(multisets.len(), 20);
+}
+
+#[test]
+fn equivalent_orders_are_marked_drawn_so_each_multiset_is_built_exactly_once() {
+    let env = Picks { log: Mutex::new(Vec::new()), orders: true };
+    let mut s = Search::new(&env, config(1), ChaCha8Rng::seed_from_u64(8)).unwrap();
+    s.attach_draws(DrawTrie::new()).unwrap();
+    s.run(&UniformEvaluator, 1000).unwrap();
+    assert!(s.is_exhausted());
+    assert_eq!(s.stats().simulations, 20);
+    assert_eq!(s.draws().unwrap().finished(), 64);
+    drop(s);
+    let log = env.log.into_inner().unwrap();
+    let multisets: BTreeSet<Vec<u32>> = log
+        .iter()
+        .map(|v| {
+            let mut v = v.clone();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    assert_eq!(log.len(), 20, "{log:?}");
     assert_eq!(multisets.len(), 20);
 }
