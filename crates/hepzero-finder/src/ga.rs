@@ -15,13 +15,21 @@
 //!   table is the domain knowledge that puts the walk where the backgrounds above threshold are.
 //!   The flat part keeps every valid background reachable. The same sampler re-samples the parts of
 //!   a background that a mutation replaces.
-//! * Mutation (one of): change the parent; re-sample the root's decay mode; replace a sub-decay
-//!   (new particle and decay) or re-sample its decay mode; re-sample one final-state particle's
-//!   reconstruction (as itself / as another species / missing); swap the reconstructions of two
-//!   final-state particles of equal charge. The edited tree is replayed through the automaton as a
-//!   template: kept tokens are taken while the grammar allows them, a reconstruction the edit made
-//!   impossible is re-sampled, and once a structural token is no longer allowed the rest is sampled
-//!   freely ("repair by re-sampling the suffix").
+//! * Mutation, first (at `regroup_rate` and `neighbour_rate`) a move along the decay table that
+//!   keeps the rest of the tree: group daughters of a vertex into a resonance that decays to
+//!   exactly them, or dissolve a resonance into its daughters (`B0 -> K+ pi- pi0` <->
+//!   `B0 -> (K*0 -> K+ pi-) pi0`); give a vertex another parent with the same daughters
+//!   (`K*0` -> `K_0*0`); add or remove a non-reconstructed daughter, possibly with another parent
+//!   (`B0 -> D- pi+` -> `B+ -> D- pi+ pi+{miss}`); each only where the table has the new mode.
+//!   These are the backgrounds near an already good one whose mode has a small branching fraction,
+//!   which the re-sampling mutations reach only by redrawing a whole vertex. Otherwise (or when no
+//!   such move exists) one of: change the parent; re-sample the root's decay mode; replace a
+//!   sub-decay (new particle and decay) or re-sample its decay mode; re-sample one final-state
+//!   particle's reconstruction (as itself / as another species / missing); swap the
+//!   reconstructions of two final-state particles of equal charge. The edited tree is replayed
+//!   through the automaton as a template: kept tokens are taken while the grammar allows them, a
+//!   reconstruction the edit made impossible is re-sampled, and once a structural token is no
+//!   longer allowed the rest is sampled freely ("repair by re-sampling the suffix").
 //! * Crossover: two daughters (final-state or decaying) of equal charge are exchanged between the
 //!   parents; a child is re-checked (`Grammar::check_background`), its reconstructions repaired
 //!   through the automaton if needed, and otherwise falls back to its parent.
@@ -54,8 +62,9 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 /// Settings of the GA background search; the defaults are the seed's configuration (population
-/// 6,000, 40 generations) with the table proposal at weight 0.5 and novelty factor 0.3, the best
-/// total recall against the oracle measured in `docs/benchmarks.md` (hepzero-finder, GA).
+/// 6,000, 40 generations) with the table proposal at weight 0.5, novelty factor 0.3, regrouping at
+/// 0.5 and neighbouring-mode moves at 0.3, the best total recall against the oracle measured in
+/// `docs/benchmarks.md` (hepzero-genetic, GA background search).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GaSearchConfig {
@@ -123,8 +132,8 @@ impl Default for GaSearchConfig {
             mode_weight: 0.5,
             uniform_mode_weight: 0.0,
             revisit_factor: 0.3,
-            regroup_rate: 0.0,
-            neighbour_rate: 0.0,
+            regroup_rate: 0.5,
+            neighbour_rate: 0.3,
         }
     }
 }
