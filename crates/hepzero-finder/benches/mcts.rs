@@ -12,7 +12,7 @@ mod cpu_clock;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hepzero_finder::mcts::{BackgroundEnv, default_search};
-use hepzero_mcts::{Search, UniformEvaluator};
+use hepzero_mcts::{DrawTrie, Search, UniformEvaluator};
 use hepzero_pdg::ParticleTable;
 use hepzero_reward::{MisIdMatrix, Production, RewardConfig, RewardModel};
 use hepzero_tokens::{Grammar, Vocabulary};
@@ -46,25 +46,31 @@ fn cached(c: &mut Criterion<cpu_clock::CpuClock>) {
     let vocab = Arc::new(Vocabulary::lhcb_default().expect("vocabulary"));
     let mut group = c.benchmark_group("background_cached");
     group.throughput(Throughput::Elements(SIMS));
-    // Uniform playouts, and the default table-weighted playouts (`MctsConfig::playout_mode_weight`).
-    for (name, signal, playout) in [
-        ("B0_Kpi", "B0 -> K+ pi-", None),
-        ("B0_Kpipi0", "B0 -> K+ pi- pi0", None),
-        ("B0_Kpi_table_playouts", "B0 -> K+ pi-", Some(0.5)),
-        ("B0_Kpipi0_table_playouts", "B0 -> K+ pi- pi0", Some(0.5)),
+    // Uniform playouts, the table-weighted playouts (`MctsConfig::playout_mode_weight`), and the
+    // default: table-weighted playouts drawn without replacement from a fresh `DrawTrie` per run,
+    // other daughter orders marked (`MctsConfig::distinct_sequences`, `mark_equivalent_orders`).
+    for (name, signal, playout, distinct) in [
+        ("B0_Kpi", "B0 -> K+ pi-", None, false),
+        ("B0_Kpipi0", "B0 -> K+ pi- pi0", None, false),
+        ("B0_Kpi_table_playouts", "B0 -> K+ pi-", Some(0.5), false),
+        ("B0_Kpipi0_table_playouts", "B0 -> K+ pi- pi0", Some(0.5), false),
+        ("B0_Kpi_distinct", "B0 -> K+ pi-", Some(0.5), true),
+        ("B0_Kpipi0_distinct", "B0 -> K+ pi- pi0", Some(0.5), true),
     ] {
         let m = model(&vocab, signal);
         let env = BackgroundEnv::with_playout(&m, playout);
         let mut s = Search::new(&env, default_search(), ChaCha8Rng::seed_from_u64(3)).expect("search");
-        s.run(&UniformEvaluator, SIMS).expect("warm-up");
+        let one_run = |s: &mut Search<'_, BackgroundEnv<'_>>| {
+            s.restart(ChaCha8Rng::seed_from_u64(3));
+            if distinct {
+                s.attach_draws(DrawTrie::new()).expect("draws");
+            }
+            s.run(&UniformEvaluator, SIMS).expect("search");
+            s.stats().simulations
+        };
+        one_run(&mut s);
         let scored = env.evaluations();
-        group.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter(|| {
-                s.restart(ChaCha8Rng::seed_from_u64(3));
-                s.run(&UniformEvaluator, SIMS).expect("search");
-                black_box(s.stats().simulations)
-            })
-        });
+        group.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| black_box(one_run(&mut s))));
         assert_eq!(env.evaluations(), scored, "a timed run scored a new background");
     }
     group.finish();

@@ -709,6 +709,9 @@ impl<'e, E: Environment> Search<'e, E> {
     fn draw_rollout(&mut self, leaf_draw: u32) -> Result<()> {
         let env = self.env;
         let mut node = leaf_draw;
+        // Once the walk has created a trie node, everything below it is new: plain sampling from
+        // the policy then draws exactly what `DrawTrie::draw` would, without its look-ups.
+        let mut fresh = false;
         loop {
             if env.is_terminal(&self.rollout_state) {
                 break;
@@ -725,10 +728,13 @@ impl<'e, E: Environment> Search<'e, E> {
             policy_into(env, &self.rollout_state, &self.mask, &mut self.probs);
             let u = self.rng.random::<f64>();
             let Some(trie) = self.draws.as_mut() else { break };
+            let drawn = if fresh { sample(&self.probs, u) } else { trie.draw(node, &self.probs, u) };
             // None only if every legal move is exhausted, which the caller's checks exclude; the
             // prefix is then finished as a dead end.
-            let Some((a, p)) = trie.draw(node, &self.probs, u) else { break };
+            let Some((a, p)) = drawn else { break };
+            let before = trie.len();
             node = trie.descend(node, a, p, n as u32);
+            fresh = trie.len() > before;
             env.apply(&mut self.rollout_state, a);
             self.rollout_actions.push(a);
         }
@@ -752,9 +758,16 @@ impl<'e, E: Environment> Search<'e, E> {
             let mut node = DrawTrie::ROOT;
             let mut ok = true;
             for &a in seq {
-                if self.draws.as_ref().is_none_or(|t| t.is_exhausted(node)) {
+                let Some(trie) = self.draws.as_ref() else { return };
+                if trie.is_exhausted(node) {
                     ok = false;
                     break;
+                }
+                // A prefix already in the trie was legal and has its probability: just step.
+                if let Some(c) = trie.child(node, a) {
+                    node = c;
+                    env.apply(&mut self.walk_state, a);
+                    continue;
                 }
                 self.mask.reset(env.num_actions());
                 env.legal_actions(&self.walk_state, &mut self.mask);
@@ -1065,6 +1078,31 @@ impl<'e, E: Environment> Search<'e, E> {
 fn is_dead(tree: &Tree, trie: &DrawTrie, c: u32) -> bool {
     let n = &tree.nodes[c as usize];
     n.exhausted || (n.draw != NONE && trie.is_exhausted(n.draw))
+}
+
+/// `DrawTrie::draw` at a node with no child yet: the entry where the cumulative weight reaches
+/// `u` times the total (entries of weight 0 skipped), or uniform among all if none has weight.
+fn sample(probs: &[(u32, f64)], u: f64) -> Option<(u32, f64)> {
+    let total: f64 = probs.iter().map(|x| x.1).sum();
+    if total > 0.0 {
+        let mut left = u * total;
+        let mut last = None;
+        for &entry in probs {
+            if entry.1 > 0.0 {
+                last = Some(entry);
+                left -= entry.1;
+                if left <= 0.0 {
+                    break;
+                }
+            }
+        }
+        return last;
+    }
+    if probs.is_empty() {
+        return None;
+    }
+    let k = ((u * probs.len() as f64) as usize).min(probs.len() - 1);
+    Some(probs[k])
 }
 
 /// The playout policy's distribution in `state` (legal actions in `mask`) into `probs`: the
