@@ -68,9 +68,11 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 pub struct MctsConfig {
     /// Terminal sequences to build in total (the seed's budget per signal: 100,000).
     pub sequences: u64,
-    /// Simulations per move of an episode (default 5: many short episodes found the most oracle
-    /// backgrounds; one long search concentrates on a few); at least `sequences` spends the whole
-    /// budget on one search from the empty background.
+    /// Simulations per move of an episode (default 1: with playouts drawn without replacement, 1
+    /// found more oracle backgrounds than 5 or 20 at every partial budget measured, both signals,
+    /// seeds 0-1, `docs/benchmarks.md`; with replacement, 5 was best and one long search the
+    /// worst); at least `sequences` spends the whole budget on one search from the empty
+    /// background.
     pub simulations: u64,
     /// Temperature of the move choice (visits^(1/T)); 0 plays the most visited move.
     pub temperature: f64,
@@ -107,7 +109,7 @@ impl Default for MctsConfig {
     fn default() -> Self {
         Self {
             sequences: 100_000,
-            simulations: 5,
+            simulations: 1,
             temperature: 1.0,
             seed: 0,
             search: default_search(),

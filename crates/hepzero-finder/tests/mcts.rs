@@ -41,19 +41,21 @@ fn small(sequences: u64, simulations: u64) -> MctsConfig {
 #[test]
 fn one_and_two_threads_give_the_same_ranking() {
     let m = model("B0 -> K+ pi-", 1e-3);
-    // Several episodes per round (300 simulations per move), so rounds really run in parallel.
-    let config = small(3000, 300);
-    let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| run_mcts(&m, &config, &|_, _| {})).unwrap()
-    };
-    let one = run(1);
-    let two = run(2);
-    assert_eq!(one.method, "mcts");
-    assert!(!one.backgrounds.is_empty());
-    assert_eq!(one.backgrounds, two.backgrounds);
-    assert_eq!(one.candidates, two.candidates);
-    assert_eq!(one.evaluations, two.evaluations);
+    // Without replacement (the default: one trie, episodes in sequence) and with (several
+    // episodes per round at 100 simulations per move, so rounds really run in parallel).
+    for distinct in [true, false] {
+        let config = MctsConfig { distinct_sequences: distinct, ..small(600, 100) };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| run_mcts(&m, &config, &|_, _| {})).unwrap()
+        };
+        let one = run(1);
+        let two = run(2);
+        assert_eq!(one.method, "mcts");
+        assert!(!one.backgrounds.is_empty());
+        assert_eq!(one.backgrounds, two.backgrounds);
+        assert_eq!(one.candidates, two.candidates);
+    }
 }
 
 #[test]
@@ -65,13 +67,13 @@ fn every_background_found_is_valid_and_among_the_oracles_candidates() {
         enumerate_backgrounds(m.grammar(), DecayTable::lhcb_default(), &OracleConfig::default()).unwrap();
     let oracle: BTreeSet<String> =
         candidates.iter().map(|d| m.grammar().canonical_string(d).unwrap()).collect();
-    let mcts = run_mcts(&m, &small(4000, MctsConfig::default().simulations), &|_, _| {}).unwrap();
+    let mcts = run_mcts(&m, &small(1200, MctsConfig::default().simulations), &|_, _| {}).unwrap();
     for b in &mcts.backgrounds {
         m.grammar().parse_background(&b.background).unwrap();
         assert!(b.reward >= mcts.threshold && b.is_exact());
         assert!(oracle.contains(&b.background), "{} not among the oracle's candidates", b.background);
     }
-    // Already with 4,000 sequences the search reaches backgrounds LHCb B -> h h' analyses model:
+    // Already with 1,200 sequences the search reaches backgrounds LHCb B -> h h' analyses model:
     // B0 -> pi+ pi- / B_s0 -> K+ K- with a pion or kaon mis-identified, Lambda_b0 -> p h with the
     // proton mis-identified (either charge), or B -> K pi pi0 with the pi0 missing.
     let names: BTreeSet<&str> = mcts.backgrounds.iter().map(|b| b.background.as_str()).collect();
@@ -213,10 +215,11 @@ fn the_other_daughter_orders_of_a_background_are_its_equivalent_sequences() {
 #[test]
 fn drawing_without_replacement_reaches_more_distinct_backgrounds_at_equal_budget() {
     let m = model("B0 -> K+ pi-", 1e-3);
-    let plain = MctsConfig { distinct_sequences: false, ..small(1500, 5) };
-    let distinct = MctsConfig { distinct_sequences: true, ..small(1500, 5) };
+    let plain = MctsConfig { distinct_sequences: false, ..small(800, 5) };
+    let distinct = MctsConfig { distinct_sequences: true, ..small(800, 5) };
     let a = run_mcts(&m, &plain, &|_, _| {}).unwrap();
     let b = run_mcts(&m, &distinct, &|_, _| {}).unwrap();
-    // Measured: ~1,450 distinct of 1,500 sequences without replacement, a few hundred with.
+    // Without replacement every sequence is a new background (800), with it a few hundred.
+    assert_eq!(b.candidates, 800);
     assert!(b.candidates as f64 > 1.5 * a.candidates as f64, "{} vs {}", b.candidates, a.candidates);
 }
