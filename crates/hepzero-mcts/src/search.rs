@@ -858,11 +858,15 @@ impl<'e, E: Environment> Search<'e, E> {
         let live: Vec<Edge>;
         let edges = match self.draws.as_ref() {
             Some(t) => {
-                live = all
-                    .iter()
-                    .filter(|e| e.child == NONE || !is_dead(&self.tree, t, e.child))
-                    .cloned()
-                    .collect();
+                let root_draw = self.tree.nodes[root as usize].draw;
+                let alive = |e: &&Edge| {
+                    if e.child != NONE {
+                        return !is_dead(&self.tree, t, e.child);
+                    }
+                    // No tree node yet: playouts may still have drawn everything below it.
+                    root_draw == NONE || t.child(root_draw, e.action).is_none_or(|c| !t.is_exhausted(c))
+                };
+                live = all.iter().filter(alive).cloned().collect();
                 &live[..]
             }
             None => all,

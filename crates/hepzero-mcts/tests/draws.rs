@@ -60,9 +60,10 @@ fn episodes_sharing_one_trie_never_repeat_a_sequence_and_never_play_into_an_exha
             break;
         }
         while !s.root_is_terminal() && !s.is_exhausted() {
-            s.run(&UniformEvaluator, 3).unwrap();
+            s.run(&UniformEvaluator, 1).unwrap();
             let Some(a) = s.choose_action(1.0) else { break };
             s.advance(a).unwrap();
+            assert!(!s.is_exhausted(), "episode {episode} played into an exhausted subtree");
         }
         total += s.stats().simulations;
         for t in s.terminals() {
