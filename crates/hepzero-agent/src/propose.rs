@@ -8,9 +8,9 @@ use crate::{Error, Result};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::mcts::{BackgroundEnv, BgState};
 use hepzero_finder::{Ranking, ranking::sort_breakdowns};
-use hepzero_mcts::{DrawTrie, Normalisation, SearchConfig, SelfPlayConfig, self_play};
+use hepzero_mcts::{DrawTrie, Environment, Normalisation, SearchConfig, SelfPlayConfig, self_play};
 use hepzero_reward::{Breakdown, RewardModel};
-use hepzero_tokens::{END, Grammar};
+use hepzero_tokens::{END, Grammar, TokenId};
 use hepzero_transformer::{NetEvaluator, PolicyValueNet, SampleConfig, StateQuery};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -117,6 +117,25 @@ pub fn propose(
     let mut done = 0usize;
     let mut chunk_index = 0u64;
     let mut trie = DrawTrie::new();
+    // The other daughter orders of a background just drawn are marked as drawn too.
+    let orders = BackgroundEnv::new(model).with_equivalent_orders(true);
+    let mut equivalents = |tokens: &[TokenId]| -> Vec<Vec<TokenId>> {
+        let mut state = orders.initial_state();
+        for &t in tokens.iter().chain(std::iter::once(&END)) {
+            orders.apply(&mut state, u32::from(t.0));
+        }
+        let mut out = Vec::new();
+        orders.equivalent_sequences(&state, &mut out);
+        out.into_iter()
+            .map(|seq| {
+                seq.into_iter()
+                    .filter_map(|a| u16::try_from(a).ok())
+                    .map(TokenId)
+                    .filter(|&t| t != END)
+                    .collect()
+            })
+            .collect()
+    };
     let mut exhausted = false;
     while done < config.samples && !exhausted {
         let n = CHUNK.min(config.samples - done);
@@ -125,7 +144,7 @@ pub fn propose(
         let sample =
             SampleConfig { count: n, batch_size: config.batch_size, temperature: config.temperature, seed };
         if config.mcts_simulations == 0 && config.distinct {
-            let drawn = net.sample_distinct(grammar, &sample, &mut trie, device)?;
+            let drawn = net.sample_distinct(grammar, &sample, &mut trie, &mut equivalents, device)?;
             for (i, mut tokens) in drawn.sequences {
                 tokens.push(END);
                 record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);

@@ -76,11 +76,17 @@ impl PolicyValueNet {
     /// the same temperature) to every call for one signal. The first batches are small (1, 2,
     /// 4, ... rows, up to `batch_size`) so the most probable backgrounds are not drawn by many rows
     /// of one batch at once.
+    ///
+    /// `equivalents(tokens)` names the other token sequences of the same background as a new
+    /// sequence (other daughter orders); they are marked as drawn too, with their probabilities
+    /// from one teacher-forced pass of the network, so the budget is not spent on drawing one
+    /// background in several orders. Return nothing to treat every sequence on its own.
     pub fn sample_distinct(
         &self,
         grammar: &Grammar,
         config: &SampleConfig,
         trie: &mut DrawTrie,
+        equivalents: &mut dyn FnMut(&[TokenId]) -> Vec<Vec<TokenId>>,
         device: &Device,
     ) -> Result<Distinct> {
         config.check()?;
@@ -90,11 +96,76 @@ impl PolicyValueNet {
             let grow = usize::try_from(trie.finished()).unwrap_or(usize::MAX).max(1);
             let n = config.batch_size.min(grow).min(config.count - out.draws);
             let drawn = self.decode_batch(grammar, config, index, n, Some(&mut *trie), device)?;
+            let others: Vec<Vec<TokenId>> = drawn.iter().flat_map(|(_, t)| equivalents(t)).collect();
+            self.finish_sequences(grammar, config, trie, &others, device)?;
             out.sequences.extend(drawn.into_iter().map(|(row, t)| (out.draws + row, t)));
             out.draws += n;
             index += 1;
         }
         Ok(out)
+    }
+
+    /// Marks `sequences` (complete backgrounds without `END`) as drawn in `trie`. The steps not
+    /// yet in the trie get their probabilities from one forward pass per batch (teacher forcing:
+    /// the decoder sees `SEP` + the sequence, position `j` gives the policy of token `j`). A
+    /// sequence the grammar refuses, beyond the context, or under an exhausted prefix is skipped.
+    fn finish_sequences(
+        &self,
+        grammar: &Grammar,
+        config: &SampleConfig,
+        trie: &mut DrawTrie,
+        sequences: &[Vec<TokenId>],
+        device: &Device,
+    ) -> Result<()> {
+        let max_tokens = self.config().max_decoder_len.saturating_sub(1);
+        let mut need: Vec<&Vec<TokenId>> = Vec::new();
+        for seq in sequences.iter().filter(|s| s.len() < max_tokens) {
+            // Sequences whose every step is already in the trie need no network call.
+            let mut node = Some(DrawTrie::ROOT);
+            for &t in seq.iter().chain(std::iter::once(&END)) {
+                node = node.and_then(|n| trie.child(n, u32::from(t.0)));
+            }
+            match node {
+                Some(n) => {
+                    trie.finish(n);
+                }
+                None => need.push(seq),
+            }
+        }
+        let vocab = self.config().vocab_size;
+        let inv_t = 1.0 / config.temperature;
+        let mut mask = BitMask::new(vocab);
+        for chunk in need.chunks(config.batch_size) {
+            let items: Vec<(&[TokenId], &[TokenId])> =
+                chunk.iter().map(|s| (grammar.signal_tokens(), s.as_slice())).collect();
+            let batch = crate::DecoderBatch::new(self.config(), &items)?;
+            let (logits, _) = self.forward(&batch, device);
+            let logits = read_f32(logits)?;
+            let width = batch.decoder_len;
+            'sequence: for (i, seq) in chunk.iter().enumerate() {
+                let mut state = grammar.initial_state();
+                let mut node = DrawTrie::ROOT;
+                for (j, &t) in seq.iter().chain(std::iter::once(&END)).enumerate() {
+                    if trie.is_exhausted(node) {
+                        continue 'sequence;
+                    }
+                    grammar.valid_next_into(&state, &mut mask);
+                    if !mask.contains(t) {
+                        continue 'sequence;
+                    }
+                    let row = &logits[(i * width + j) * vocab..(i * width + j + 1) * vocab];
+                    let max = mask.iter().map(|k| row[usize::from(k.0)]).fold(f32::NEG_INFINITY, f32::max);
+                    let total: f32 = mask.iter().map(|k| ((row[usize::from(k.0)] - max) * inv_t).exp()).sum();
+                    let p = ((row[usize::from(t.0)] - max) * inv_t).exp() / total;
+                    node = trie.descend(node, u32::from(t.0), f64::from(p), mask.count() as u32);
+                    if t != END && grammar.push(&mut state, t).is_err() {
+                        continue 'sequence;
+                    }
+                }
+                trie.finish(node);
+            }
+        }
+        Ok(())
     }
 
     /// Decodes `n` sequences together with stream `index` of the seed; with a trie, draws without

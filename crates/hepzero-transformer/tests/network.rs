@@ -206,8 +206,15 @@ fn draws_without_replacement_never_repeat_a_background_and_are_reproducible() {
     let config = SampleConfig { count: 60, batch_size: 16, temperature: 1.0, seed: 5 };
     let draw_twice = || {
         let mut trie = DrawTrie::new();
-        let first = net.sample_distinct(&g, &config, &mut trie, &device).expect("sample");
-        let second = net.sample_distinct(&g, &SampleConfig { seed: 6, ..config.clone() }, &mut trie, &device);
+        let first =
+            net.sample_distinct(&g, &config, &mut trie, &mut |_| Vec::new(), &device).expect("sample");
+        let second = net.sample_distinct(
+            &g,
+            &SampleConfig { seed: 6, ..config.clone() },
+            &mut trie,
+            &mut |_| Vec::new(),
+            &device,
+        );
         (first, second.expect("sample"), trie.finished())
     };
     let (first, second, finished) = draw_twice();
