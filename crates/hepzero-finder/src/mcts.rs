@@ -68,11 +68,12 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 pub struct MctsConfig {
     /// Terminal sequences to build in total (the seed's budget per signal: 100,000).
     pub sequences: u64,
-    /// Simulations per move of an episode (default 1: with playouts drawn without replacement, 1
-    /// found more oracle backgrounds than 5 or 20 at every partial budget measured, both signals,
-    /// seeds 0-1, `docs/benchmarks.md`; with replacement, 5 was best and one long search the
-    /// worst); at least `sequences` spends the whole budget on one search from the empty
-    /// background.
+    /// Simulations per move of an episode (default 5: with replacement, many short episodes found
+    /// the most oracle backgrounds and one long search the fewest; drawing without replacement,
+    /// 1, 5, 20 and 50 per move are within a few backgrounds of each other at partial budgets, 5
+    /// slightly ahead over both signals and seeds 0-1, and every setting enumerates both test
+    /// grammars within 100,000 sequences; `docs/benchmarks.md`); at least `sequences` spends the
+    /// whole budget on one search from the empty background.
     pub simulations: u64,
     /// Temperature of the move choice (visits^(1/T)); 0 plays the most visited move.
     pub temperature: f64,
@@ -109,7 +110,7 @@ impl Default for MctsConfig {
     fn default() -> Self {
         Self {
             sequences: 100_000,
-            simulations: 1,
+            simulations: 5,
             temperature: 1.0,
             seed: 0,
             search: default_search(),
