@@ -71,8 +71,8 @@ pub struct BackgroundsArgs {
     /// MCTS: complete background sequences to build.
     #[arg(long, default_value_t = 100_000)]
     pub sequences: u64,
-    /// MCTS: simulations per move (1: best recall at every budget measured, docs/benchmarks.md).
-    #[arg(long, default_value_t = 1)]
+    /// MCTS: simulations per move (the library's default; docs/benchmarks.md, hepzero-mcts).
+    #[arg(long, default_value_t = 5)]
     pub simulations: u64,
     /// Agent: the trained model folder (`train-agent --out`); default: the model shipped in
     /// fixtures/models/agent.
