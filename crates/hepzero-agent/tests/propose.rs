@@ -3,25 +3,15 @@
 //! `B_s0 -> K+ K-` with a K taken for a pi, and `Lambda_b0 -> p K-` and `p pi-` with the p mis-identified;
 //! the same seed gives the same proposal.
 
-use hepzero_agent::{ProposeConfig, propose, shipped_model};
+use hepzero_agent::{ProposeConfig, lhcb_model, propose, shipped_model};
 use hepzero_backend::{DeviceChoice, select_device};
-use hepzero_finder::model_for_signal;
-use hepzero_pdg::DecayTable;
-use hepzero_reward::{MisIdMatrix, Production, RewardConfig};
+use hepzero_reward::RewardConfig;
 use hepzero_tokens::GrammarConfig;
 use hepzero_transformer::{PolicyValueNet, TransformerConfig};
 
 #[test]
 fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
-    let model = model_for_signal(
-        "B0 -> K+ pi-",
-        DecayTable::lhcb_default(),
-        Production::lhcb_default(),
-        MisIdMatrix::lhcb_default(),
-        GrammarConfig::default(),
-        RewardConfig::reduced(),
-    )
-    .unwrap();
+    let model = lhcb_model("B0 -> K+ pi-", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
     let device = select_device(DeviceChoice::Cpu).unwrap().device;
     let net = shipped_model(&device).unwrap();
     let config = ProposeConfig { samples: 1000, seed: 5, ..ProposeConfig::default() };
@@ -66,13 +56,10 @@ fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
 fn deep_signals_whose_longest_background_outgrows_the_context_still_sample() {
     // Its longest background has 92 tokens; a network whose decoder context is 64: draws that
     // would outgrow it are dropped, the rest are proposed (this refused the whole signal before).
-    let model = model_for_signal(
+    let model = lhcb_model(
         "B0 -> (K*0 -> K+ pi-) mu+ mu-",
-        DecayTable::lhcb_default(),
-        Production::lhcb_default(),
-        MisIdMatrix::lhcb_default(),
-        GrammarConfig::default(),
-        RewardConfig { signal_events: 4000, ..RewardConfig::reduced() },
+        &GrammarConfig::default(),
+        &RewardConfig { signal_events: 4000, ..RewardConfig::reduced() },
     )
     .unwrap();
     let device = select_device(DeviceChoice::Cpu).unwrap().device;
@@ -97,13 +84,10 @@ fn drawing_without_replacement_spends_almost_every_draw_on_a_new_background() {
     // B0 -> K+ pi- has about 13,000 candidate backgrounds; the trained policy concentrates on a
     // few hundred, so independent draws repeat them (about half of 800 are repeats), while draws without replacement (other
     // daughter orders of a drawn background marked as drawn too) are nearly all new.
-    let model = model_for_signal(
+    let model = lhcb_model(
         "B0 -> K+ pi-",
-        DecayTable::lhcb_default(),
-        Production::lhcb_default(),
-        MisIdMatrix::lhcb_default(),
-        GrammarConfig::default(),
-        RewardConfig { signal_events: 4000, ..RewardConfig::reduced() },
+        &GrammarConfig::default(),
+        &RewardConfig { signal_events: 4000, ..RewardConfig::reduced() },
     )
     .unwrap();
     let device = select_device(DeviceChoice::Cpu).unwrap().device;
