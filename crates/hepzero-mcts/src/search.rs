@@ -713,18 +713,7 @@ impl<'e, E: Environment> Search<'e, E> {
         // the policy then draws exactly what `DrawTrie::draw` would, without its look-ups.
         let mut fresh = false;
         loop {
-            if env.is_terminal(&self.rollout_state) {
-                break;
-            }
-            self.mask.reset(env.num_actions());
-            env.legal_actions(&self.rollout_state, &mut self.mask);
-            let n = self.mask.count();
-            if n == 0 {
-                break;
-            }
-            if self.path.len() + self.rollout_actions.len() >= self.config.max_depth {
-                return Err(Error::TooDeep { max_depth: self.config.max_depth });
-            }
+            let Some(n) = self.playout_moves()? else { break };
             policy_into(env, &self.rollout_state, &self.mask, &mut self.probs);
             let u = self.rng.random::<f64>();
             let Some(trie) = self.draws.as_mut() else { break };
@@ -786,22 +775,31 @@ impl<'e, E: Environment> Search<'e, E> {
         self.equivalents = equivalents;
     }
 
+    /// The legal moves of the playout's state into `self.mask` and their count; `None` at a
+    /// terminal or a dead end. A playout longer than `max_depth` is an error.
+    #[inline]
+    fn playout_moves(&mut self) -> Result<Option<usize>> {
+        let env = self.env;
+        if env.is_terminal(&self.rollout_state) {
+            return Ok(None);
+        }
+        self.mask.reset(env.num_actions());
+        env.legal_actions(&self.rollout_state, &mut self.mask);
+        let n = self.mask.count();
+        if n == 0 {
+            return Ok(None);
+        }
+        if self.path.len() + self.rollout_actions.len() >= self.config.max_depth {
+            return Err(Error::TooDeep { max_depth: self.config.max_depth });
+        }
+        Ok(Some(n))
+    }
+
     /// The moves of a plain random playout.
     fn random_rollout(&mut self) -> Result<()> {
         let env = self.env;
         loop {
-            if env.is_terminal(&self.rollout_state) {
-                break;
-            }
-            self.mask.reset(env.num_actions());
-            env.legal_actions(&self.rollout_state, &mut self.mask);
-            let n = self.mask.count();
-            if n == 0 {
-                break;
-            }
-            if self.path.len() + self.rollout_actions.len() >= self.config.max_depth {
-                return Err(Error::TooDeep { max_depth: self.config.max_depth });
-            }
+            let Some(n) = self.playout_moves()? else { break };
             let policy = if env.has_playout_policy() {
                 let u = self.rng.random::<f64>();
                 env.playout_action(&self.rollout_state, &self.mask, u).filter(|&a| self.mask.contains(a))
