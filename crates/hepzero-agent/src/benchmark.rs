@@ -5,6 +5,7 @@
 //! gets its own reward model, so no method profits from another's cached rewards.
 
 use crate::propose::{ProposeConfig, propose};
+use crate::train::{read_json, write_json};
 use crate::{Result, SignalList};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, run_ga, run_oracle};
@@ -15,6 +16,7 @@ use hepzero_tokens::GrammarConfig;
 use hepzero_transformer::PolicyValueNet;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 /// Benchmark settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -218,20 +220,92 @@ pub fn benchmark_signal(
     Ok(out)
 }
 
-/// Runs the benchmark on the two lists; `on_signal` sees each signal's figures as they come.
+/// Where and which part of the benchmark one process runs.
+#[derive(Clone, Debug, Default)]
+pub struct BenchmarkRun {
+    /// Folder of per-signal results: each signal's figures are written there as it completes
+    /// (`<set>-<signal>.json`), and a signal found there is read back instead of run again, so a
+    /// killed run resumes and processes on one shared folder split the work. The folder's
+    /// `config.json` pins the settings: a folder made with other settings is refused.
+    pub store: Option<PathBuf>,
+    /// `(k, n)`: run only the signals whose position in the two lists (training first) is `k`
+    /// modulo `n`; the report then holds those and whatever `store` already has.
+    pub shard: Option<(usize, usize)>,
+}
+
+/// The file of one signal's figures in a store: the signal with every character that is not a
+/// letter, digit, `+`, `-` or `_` spelt out, so distinct signals get distinct names.
+pub(crate) fn store_file(dir: &Path, set: &str, signal: &str) -> PathBuf {
+    let mut name = String::new();
+    for c in signal.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '+' | '-' | '_' => name.push(c),
+            ' ' => name.push('.'),
+            '*' => name.push_str("st"),
+            '\'' => name.push_str("pr"),
+            '(' => name.push('['),
+            ')' => name.push(']'),
+            '>' => name.push_str("to"),
+            other => name.push_str(&format!("x{:x}", u32::from(other))),
+        }
+    }
+    dir.join(format!("{set}-{name}.json"))
+}
+
+/// Checks `config` against the store's `config.json` (writing it for a new store).
+pub(crate) fn open_store(dir: &Path, config: &BenchmarkConfig) -> Result<()> {
+    let path = dir.join("config.json");
+    if path.exists() {
+        let stored: BenchmarkConfig = read_json(&path)?;
+        if &stored != config {
+            return Err(crate::Error::Config(format!(
+                "{} holds results of other benchmark settings; use another folder",
+                path.display()
+            )));
+        }
+        return Ok(());
+    }
+    write_json(&path, config)
+}
+
+/// Runs the benchmark on the two lists; `on_signal` sees each signal's figures as they come (also
+/// those read back from the store). The report holds every signal measured or read back.
 pub fn run_benchmark(
     training: &SignalList,
     generalisation: &SignalList,
     config: &BenchmarkConfig,
     net: Option<(&PolicyValueNet, &Device)>,
+    run: &BenchmarkRun,
     progress: &mut dyn FnMut(&str, u64, u64),
     on_signal: &mut dyn FnMut(&SignalFigures),
 ) -> Result<BenchmarkReport> {
+    if let Some((k, n)) = run.shard
+        && (n == 0 || k >= n)
+    {
+        return Err(crate::Error::Config(format!("shard {k}/{n}: need 0 <= k < n")));
+    }
+    if let Some(dir) = &run.store {
+        open_store(dir, config)?;
+    }
     let mut signals = Vec::new();
+    let mut position = 0usize;
     for (list, set) in [(training, "training"), (generalisation, "generalisation")] {
         for (i, s) in list.signals.iter().enumerate() {
-            let figures =
-                benchmark_signal(&s.signal, set, config, net, progress).map_err(|e| list.error(i, e))?;
+            let mine = run.shard.is_none_or(|(k, n)| position % n == k);
+            position += 1;
+            let stored = run.store.as_ref().map(|dir| store_file(dir, set, &s.signal));
+            let figures = match &stored {
+                Some(path) if path.exists() => read_json(path)?,
+                _ if !mine => continue,
+                _ => {
+                    let f = benchmark_signal(&s.signal, set, config, net, progress)
+                        .map_err(|e| list.error(i, e))?;
+                    if let Some(path) = &stored {
+                        write_json(path, &f)?;
+                    }
+                    f
+                }
+            };
             on_signal(&figures);
             signals.push(figures);
         }

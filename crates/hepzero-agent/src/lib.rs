@@ -7,7 +7,8 @@
 //!   kill with the same final network;
 //! - [`propose`]: backgrounds for any signal from a trained network, ranked in the oracle's form;
 //! - [`benchmark`]: oracle, GA and agent side by side on the benchmark's signal lists
-//!   (`fixtures/benchmarks/`), recall against the oracle, reward evaluations and wall time.
+//!   (`fixtures/benchmarks/`), recall against the oracle, reward evaluations and wall time;
+//! - [`scaling`]: the oracle's cost against the GA's and the agent's as the search space grows.
 //!
 //! This crate sits on top of `hepzero-finder` (oracle, GA, MCTS: no burn) and
 //! `hepzero-transformer` (the network), so the finder stays usable without the network stack.
@@ -16,6 +17,7 @@ pub mod benchmark;
 mod data;
 mod error;
 mod propose;
+pub mod scaling;
 mod shipped;
 mod signals;
 mod train;

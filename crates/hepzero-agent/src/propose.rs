@@ -62,6 +62,10 @@ pub struct Proposal {
     pub ranking: Ranking,
     /// `(canonical hash, sequences built when first seen)` of every distinct background, in order.
     pub first_seen: Vec<(u64, usize)>,
+    /// `(sequences built, seconds since the start)` after each chunk, its new backgrounds scored,
+    /// to read off the time a recall took.
+    #[serde(default)]
+    pub timeline: Vec<(usize, f64)>,
 }
 
 /// The search settings of network-guided self-play: the network's value at the leaves (no random
@@ -137,6 +141,7 @@ pub fn propose(
             .collect()
     };
     let mut exhausted = false;
+    let mut timeline = Vec::new();
     while done < config.samples && !exhausted {
         let n = CHUNK.min(config.samples - done);
         let seed = chunk_seed(config.seed, chunk_index);
@@ -193,6 +198,7 @@ pub fn propose(
             done += n;
         }
         chunk_index += 1;
+        timeline.push((done, start.elapsed().as_secs_f64()));
         progress(done as u64, config.samples as u64);
     }
     sort_breakdowns(&mut kept);
@@ -208,7 +214,7 @@ pub fn propose(
         events_simulated: events1.saturating_sub(events0),
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok(Proposal { ranking, first_seen })
+    Ok(Proposal { ranking, first_seen, timeline })
 }
 
 /// Seed of chunk `i` (splitmix64 of the pair), so chunks draw independent streams.

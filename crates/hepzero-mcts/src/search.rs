@@ -712,8 +712,7 @@ impl<'e, E: Environment> Search<'e, E> {
         // Once the walk has created a trie node, everything below it is new: plain sampling from
         // the policy then draws exactly what `DrawTrie::draw` would, without its look-ups.
         let mut fresh = false;
-        loop {
-            let Some(n) = self.playout_moves()? else { break };
+        while let Some(n) = self.playout_moves()? {
             policy_into(env, &self.rollout_state, &self.mask, &mut self.probs);
             let u = self.rng.random::<f64>();
             let Some(trie) = self.draws.as_mut() else { break };
@@ -798,8 +797,7 @@ impl<'e, E: Environment> Search<'e, E> {
     /// The moves of a plain random playout.
     fn random_rollout(&mut self) -> Result<()> {
         let env = self.env;
-        loop {
-            let Some(n) = self.playout_moves()? else { break };
+        while let Some(n) = self.playout_moves()? {
             let policy = if env.has_playout_policy() {
                 let u = self.rng.random::<f64>();
                 env.playout_action(&self.rollout_state, &self.mask, u).filter(|&a| self.mask.contains(a))

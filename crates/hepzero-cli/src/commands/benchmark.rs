@@ -1,15 +1,19 @@
 //! `hepzero benchmark finder`: the oracle, the GA and the agent side by side on the benchmark's
 //! training and generalisation signals (fixtures/benchmarks/), recall against the oracle, reward
-//! evaluations and wall time; a Markdown table (or JSON) and recall plots.
+//! evaluations and wall time; a Markdown table (or JSON) and recall plots. `hepzero benchmark
+//! scaling`: the same three methods on one signal as the search space grows.
 
 use super::{Globals, print_json};
 use crate::error::{agent_error, input_error};
 use crate::plot;
 use crate::progress;
 use anyhow::{Context, Result};
-use hepzero_agent::benchmark::{BenchmarkConfig, BenchmarkReport, markdown, run_benchmark};
+use hepzero_agent::benchmark::{BenchmarkConfig, BenchmarkReport, BenchmarkRun, markdown, run_benchmark};
+use hepzero_agent::scaling::{RungFigures, default_ladder, run_scaling, scaling_markdown};
 use hepzero_agent::{SignalList, benchmark_generalisation, benchmark_training};
+use hepzero_backend::burn::tensor::Device;
 use hepzero_backend::select_device;
+use hepzero_transformer::PolicyValueNet;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `hepzero benchmark`.
@@ -24,6 +28,37 @@ pub struct BenchmarkArgs {
 pub enum Benchmark {
     /// The background finder: oracle (ground truth), GA and agent on the benchmark signals.
     Finder(FinderArgs),
+    /// The finder's scaling: oracle, GA and agent on one signal as the search space grows.
+    Scaling(ScalingArgs),
+}
+
+/// Arguments of `hepzero benchmark scaling`.
+#[derive(clap::Args, Debug)]
+pub struct ScalingArgs {
+    /// The signal, in the token syntax.
+    #[arg(long, default_value = "B0 -> K+ pi-")]
+    pub signal: String,
+    /// The agent's model folder (`train-agent --out`); default: the shipped model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Sequences the agent draws per search space.
+    #[arg(long, default_value_t = 100_000)]
+    pub samples: usize,
+    /// GA individuals per generation (seed 000: 6,000).
+    #[arg(long, default_value_t = 6000)]
+    pub population: usize,
+    /// GA generations (seed 000: 40).
+    #[arg(long, default_value_t = 40)]
+    pub generations: u64,
+    /// Only the first N search spaces of the ladder (they grow along it).
+    #[arg(long)]
+    pub rungs: Option<usize>,
+    /// Write the time-against-size plot here.
+    #[arg(long)]
+    pub plots: Option<PathBuf>,
+    /// Keep each search space's figures in this folder; those already there are read back.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `hepzero benchmark finder`.
@@ -59,12 +94,31 @@ pub struct FinderArgs {
     /// Write the recall plots here.
     #[arg(long)]
     pub plots: Option<PathBuf>,
+    /// Keep each signal's figures in this folder as it completes; signals already there are read
+    /// back, not run again (resume after a kill; share one folder between `--shard` processes, then
+    /// run once more without `--shard` for the whole table).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// `K/N`: run only every N-th signal starting at K (0-based), e.g. one batch job per shard.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+}
+
+fn parse_shard(text: &str) -> std::result::Result<(usize, usize), String> {
+    let bad = || format!("shard {text:?}: expected K/N with 0 <= K < N, e.g. 0/4");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// Runs the benchmark.
 pub fn run(args: &BenchmarkArgs, globals: &Globals) -> Result<()> {
     match &args.what {
         Benchmark::Finder(a) => finder(a, globals),
+        Benchmark::Scaling(a) => scaling(a, globals),
     }
 }
 
@@ -75,14 +129,93 @@ fn list(path: &Option<PathBuf>, default: fn() -> SignalList) -> Result<SignalLis
     }
 }
 
+fn load_net(model: &Option<PathBuf>, device: &Device) -> Result<PolicyValueNet> {
+    Ok(match model {
+        Some(dir) => hepzero_transformer::load_checkpoint(dir, device).map_err(input_error)?,
+        None => hepzero_agent::shipped_model(device)?,
+    })
+}
+
+fn scaling(args: &ScalingArgs, globals: &Globals) -> Result<()> {
+    let device = select_device(globals.device)?.device;
+    let net = load_net(&args.model, &device)?;
+    let mut config = BenchmarkConfig::default();
+    config.reward.seed = globals.seed;
+    config.agent.samples = args.samples;
+    config.agent.seed = globals.seed;
+    config.ga = Some(hepzero_finder::GaSearchConfig {
+        seed: globals.seed,
+        population: args.population,
+        generations: args.generations,
+        ..Default::default()
+    });
+    let mut ladder = default_ladder();
+    ladder.truncate(args.rungs.unwrap_or(usize::MAX));
+    let mut bars = progress::PhaseBars::new(globals);
+    let mut on_progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
+    let mut on_rung = |r: &RungFigures| {
+        if !globals.quiet {
+            eprintln!(
+                "{}",
+                scaling_markdown(&args.signal, std::slice::from_ref(r)).lines().last().unwrap_or("")
+            );
+        }
+    };
+    let rungs = run_scaling(
+        &args.signal,
+        &ladder,
+        &config,
+        Some((&net, &device)),
+        args.out.as_deref(),
+        &mut on_progress,
+        &mut on_rung,
+    )
+    .map_err(agent_error)?;
+    bars.finish();
+    if let Some(dir) = &args.plots {
+        write_scaling_plot(&rungs, dir)?;
+    }
+    if globals.json {
+        return print_json(&rungs);
+    }
+    print!("{}", scaling_markdown(&args.signal, &rungs));
+    Ok(())
+}
+
+/// Wall time against the oracle's candidates, log-log: the oracle (100% recall), the GA, and the
+/// agent where it first reached the GA's recall.
+fn write_scaling_plot(rungs: &[RungFigures], dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let log = |x: f64| x.max(1e-3).log10();
+    let at = |pick: &dyn Fn(&RungFigures) -> Option<f64>| -> Vec<(f64, f64)> {
+        rungs.iter().filter_map(|r| pick(r).map(|t| (log(r.candidates.max(1) as f64), log(t)))).collect()
+    };
+    let owned = [
+        ("oracle (100%)", at(&|r| Some(r.oracle.seconds))),
+        ("GA (its recall)", at(&|r| r.ga.as_ref().map(|g| g.seconds))),
+        ("agent (to the GA's recall)", at(&|r| r.agent_seconds_at_ga_recall)),
+    ];
+    let curves: Vec<plot::Curve<'_>> = owned
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, p))| !p.is_empty())
+        .map(|(i, (label, points))| plot::Curve { label, points, colour: i })
+        .collect();
+    plot::curves(
+        &dir.join("finder_scaling"),
+        "background finder: cost as the search space grows",
+        "log10 candidates the oracle enumerates",
+        "log10 wall seconds",
+        &curves,
+        false,
+    )
+}
+
 fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     let training = list(&args.training, benchmark_training)?;
     let generalisation = list(&args.generalisation, benchmark_generalisation)?;
     let device = select_device(globals.device)?.device;
-    let net = match &args.model {
-        Some(dir) => hepzero_transformer::load_checkpoint(dir, &device).map_err(input_error)?,
-        None => hepzero_agent::shipped_model(&device)?,
-    };
+    let net = load_net(&args.model, &device)?;
     let mut config = BenchmarkConfig::default();
     config.reward.seed = globals.seed;
     config.agent.samples = args.samples;
@@ -116,11 +249,13 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
             );
         }
     };
+    let run = BenchmarkRun { store: args.out.clone(), shard: args.shard };
     let report = run_benchmark(
         &training,
         &generalisation,
         &config,
         Some((&net, &device)),
+        &run,
         &mut on_progress,
         &mut on_signal,
     )
@@ -178,4 +313,19 @@ fn write_plots(report: &BenchmarkReport, dir: &Path) -> Result<()> {
         &curves,
         false,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_shard;
+
+    #[test]
+    fn shards_are_k_of_n_with_k_below_n() {
+        assert_eq!(parse_shard("0/4"), Ok((0, 4)));
+        assert_eq!(parse_shard("3/4"), Ok((3, 4)));
+        for bad in ["4/4", "1/0", "-1/2", "1", "a/b", ""] {
+            let err = parse_shard(bad).unwrap_err();
+            assert!(err.contains(&format!("{bad:?}")), "{err}");
+        }
+    }
 }
