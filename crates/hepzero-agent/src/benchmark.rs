@@ -350,6 +350,47 @@ pub fn totals(signals: &[SignalFigures]) -> Vec<Totals> {
     out
 }
 
+/// A method's recall curve summed over one set's signals: `(reward evaluations, recall)` point by
+/// point (every signal has the same points), or nothing if the set or its curves are empty.
+/// `method` is `agent` or `ga`.
+pub fn set_curve(report: &BenchmarkReport, set: &str, method: &str) -> Vec<(f64, f64)> {
+    let signals: Vec<&SignalFigures> = report.signals.iter().filter(|s| s.set == set).collect();
+    let oracle: usize = signals.iter().map(|s| s.oracle.found).sum();
+    let pick = |s: &SignalFigures| if method == "agent" { s.agent_curve.clone() } else { s.ga_curve.clone() };
+    let curves: Vec<Vec<CurvePoint>> = signals.iter().map(|s| pick(s)).collect();
+    let points = curves.iter().map(Vec::len).min().unwrap_or(0);
+    if oracle == 0 {
+        return Vec::new();
+    }
+    (0..points)
+        .map(|i| {
+            let evals: usize = curves.iter().map(|c| c[i].evaluations).sum();
+            let found: f64 =
+                signals.iter().zip(&curves).map(|(s, c)| c[i].recall * s.oracle.found as f64).sum();
+            (evals as f64, found / oracle as f64)
+        })
+        .collect()
+}
+
+/// Reward evaluations a summed curve needed to reach `recall`, interpolated linearly in
+/// log(evaluations) between its points; `None` if it never got there.
+pub fn evaluations_to_recall(curve: &[(f64, f64)], recall: f64) -> Option<f64> {
+    let mut previous: Option<(f64, f64)> = None;
+    for &(evals, r) in curve {
+        if r >= recall {
+            return Some(match previous {
+                Some((e0, r0)) if r > r0 && e0 > 0.0 && evals > 0.0 => {
+                    let t = (recall - r0) / (r - r0);
+                    (e0.ln() + t * (evals.ln() - e0.ln())).exp()
+                }
+                _ => evals,
+            });
+        }
+        previous = Some((evals, r));
+    }
+    None
+}
+
 /// The report as a Markdown table (per signal, then totals), as `docs/benchmarks.md` shows it.
 pub fn markdown(report: &BenchmarkReport) -> String {
     let mut s = String::new();
@@ -384,5 +425,42 @@ pub fn markdown(report: &BenchmarkReport) -> String {
             t.seconds
         ));
     }
+    s.push_str("\nReward evaluations (summed over the set's signals) each method needed to reach a total recall, read off its curve (log-linear between points):\n\n");
+    s.push_str("| set | recall | GA evals | agent evals | GA / agent |\n|---|---|---|---|---|\n");
+    for set in ["training", "generalisation"] {
+        let (ga, agent) = (set_curve(report, set, "ga"), set_curve(report, set, "agent"));
+        if ga.is_empty() && agent.is_empty() {
+            continue;
+        }
+        for target in [0.5, 0.8, 0.9, 0.95, 0.98] {
+            let (g, a) = (evaluations_to_recall(&ga, target), evaluations_to_recall(&agent, target));
+            let show = |x: Option<f64>| x.map_or("not reached".to_string(), |x| format!("{x:.0}"));
+            let ratio = match (g, a) {
+                (Some(g), Some(a)) if a > 0.0 => format!("{:.1}x", g / a),
+                _ => "-".into(),
+            };
+            s.push_str(&format!(
+                "| {set} | {:.0}% | {} | {} | {ratio} |\n",
+                100.0 * target,
+                show(g),
+                show(a)
+            ));
+        }
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::evaluations_to_recall;
+
+    #[test]
+    fn evaluations_to_recall_interpolates_in_log_evaluations() {
+        let curve = [(100.0, 0.2), (10_000.0, 0.6), (100_000.0, 0.9)];
+        assert_eq!(evaluations_to_recall(&curve, 0.1), Some(100.0));
+        // Halfway between 0.2 and 0.6 is halfway between 10^2 and 10^4 in log: 10^3.
+        assert!((evaluations_to_recall(&curve, 0.4).unwrap() - 1000.0).abs() < 1e-6);
+        assert!((evaluations_to_recall(&curve, 0.9).unwrap() - 100_000.0).abs() < 1e-6);
+        assert_eq!(evaluations_to_recall(&curve, 0.95), None);
+    }
 }

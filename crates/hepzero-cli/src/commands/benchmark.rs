@@ -8,7 +8,9 @@ use crate::error::{agent_error, input_error};
 use crate::plot;
 use crate::progress;
 use anyhow::{Context, Result};
-use hepzero_agent::benchmark::{BenchmarkConfig, BenchmarkReport, BenchmarkRun, markdown, run_benchmark};
+use hepzero_agent::benchmark::{
+    BenchmarkConfig, BenchmarkReport, BenchmarkRun, markdown, run_benchmark, set_curve,
+};
 use hepzero_agent::scaling::{RungFigures, default_ladder, run_scaling, scaling_markdown};
 use hepzero_agent::{SignalList, benchmark_generalisation, benchmark_training};
 use hepzero_backend::burn::tensor::Device;
@@ -275,31 +277,17 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
 /// sequences drawn and the GA's over generations.
 fn write_plots(report: &BenchmarkReport, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut owned: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    // x: log10 of the evaluations summed over the set's signals.
+    let mut log_points: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for set in ["training", "generalisation"] {
-        let signals: Vec<_> = report.signals.iter().filter(|s| s.set == set).collect();
-        let oracle: usize = signals.iter().map(|s| s.oracle.found).sum();
-        if signals.is_empty() || oracle == 0 {
-            continue;
-        }
-        type Pick = fn(&hepzero_agent::benchmark::SignalFigures) -> &[hepzero_agent::benchmark::CurvePoint];
-        let methods: [(&str, Pick); 2] = [("agent", |s| &s.agent_curve), ("GA", |s| &s.ga_curve)];
-        for (method, pick) in methods {
-            // Summed over the set's signals, point by point (every signal has the same points).
-            let points = signals.iter().map(|s| pick(s).len()).min().unwrap_or(0);
-            let mut curve = Vec::new();
-            for i in 0..points {
-                let evals: usize = signals.iter().map(|s| pick(s)[i].evaluations).sum();
-                let found: f64 = signals.iter().map(|s| pick(s)[i].recall * s.oracle.found as f64).sum();
-                curve.push((evals.max(1) as f64, found / oracle as f64));
-            }
+        for (method, label) in [("agent", "agent"), ("ga", "GA")] {
+            let curve = set_curve(report, set, method);
             if !curve.is_empty() {
-                owned.push((format!("{method}, {set}"), curve));
+                let points = curve.iter().map(|&(e, r)| (e.max(1.0).log10(), r)).collect();
+                log_points.push((format!("{label}, {set}"), points));
             }
         }
     }
-    let log_points: Vec<(String, Vec<(f64, f64)>)> =
-        owned.iter().map(|(l, p)| (l.clone(), p.iter().map(|&(x, y)| (x.log10(), y)).collect())).collect();
     let curves: Vec<plot::Curve<'_>> = log_points
         .iter()
         .enumerate()
