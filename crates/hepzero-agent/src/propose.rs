@@ -11,7 +11,7 @@ use hepzero_finder::{Ranking, ranking::sort_breakdowns};
 use hepzero_mcts::{DrawTrie, Environment, Normalisation, SearchConfig, SelfPlayConfig, self_play};
 use hepzero_reward::{Breakdown, RewardModel};
 use hepzero_tokens::{END, Grammar, TokenId};
-use hepzero_transformer::{NetEvaluator, PolicyValueNet, SampleConfig, StateQuery};
+use hepzero_transformer::{NetEvaluator, OrderMarking, PolicyValueNet, SampleConfig, StateQuery};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,9 @@ pub struct ProposeConfig {
     /// repeating an earlier background, Shi et al. 2020), so the budget goes to new backgrounds;
     /// `false` draws independently (repeats cost a sequence each).
     pub distinct: bool,
+    /// With `distinct`: how the other daughter orders of a drawn background are marked as drawn
+    /// (default: without the network, see [`OrderMarking`]).
+    pub order_marking: OrderMarking,
 }
 
 impl Default for ProposeConfig {
@@ -50,6 +53,7 @@ impl Default for ProposeConfig {
             seed: 0,
             mcts_simulations: 0,
             distinct: true,
+            order_marking: OrderMarking::default(),
         }
     }
 }
@@ -149,7 +153,14 @@ pub fn propose(
         let sample =
             SampleConfig { count: n, batch_size: config.batch_size, temperature: config.temperature, seed };
         if config.mcts_simulations == 0 && config.distinct {
-            let drawn = net.sample_distinct(grammar, &sample, &mut trie, &mut equivalents, device)?;
+            let drawn = net.sample_distinct(
+                grammar,
+                &sample,
+                &mut trie,
+                &mut equivalents,
+                config.order_marking,
+                device,
+            )?;
             for (i, mut tokens) in drawn.sequences {
                 tokens.push(END);
                 record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);

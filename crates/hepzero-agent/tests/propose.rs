@@ -7,7 +7,7 @@ use hepzero_agent::{ProposeConfig, lhcb_model, propose, shipped_model};
 use hepzero_backend::{DeviceChoice, select_device};
 use hepzero_reward::RewardConfig;
 use hepzero_tokens::GrammarConfig;
-use hepzero_transformer::{PolicyValueNet, TransformerConfig};
+use hepzero_transformer::{OrderMarking, PolicyValueNet, TransformerConfig};
 
 #[test]
 fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
@@ -92,15 +92,19 @@ fn drawing_without_replacement_spends_almost_every_draw_on_a_new_background() {
     .unwrap();
     let device = select_device(DeviceChoice::Cpu).unwrap().device;
     let net = shipped_model(&device).unwrap();
-    let distinct = |on: bool| {
-        let config = ProposeConfig { samples: 800, seed: 2, distinct: on, ..ProposeConfig::default() };
+    let distinct = |on: bool, order_marking: OrderMarking| {
+        let config =
+            ProposeConfig { samples: 800, seed: 2, distinct: on, order_marking, ..ProposeConfig::default() };
         let proposal = propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap();
         assert_eq!(proposal.ranking.candidates, 800);
         proposal.ranking.evaluations
     };
-    let (with, without) = (distinct(false), distinct(true));
-    // A few draws are lost to rows of one batch drawing the same background at once.
-    assert!(without >= 640, "{without} new backgrounds in 800 draws without replacement");
-    // Measured with the shipped model: 430 and 708 (seed 2).
-    assert!(10 * with < 7 * without, "{with} with replacement against {without} without");
+    let with = distinct(false, OrderMarking::default());
+    // A few draws are lost to rows of one batch drawing the same background at once. Other orders
+    // marked with or without their network probabilities: both leave every draw a new background.
+    for marking in [OrderMarking::Exact, OrderMarking::Unpriced] {
+        let without = distinct(true, marking);
+        assert!(without >= 640, "{without} new backgrounds in 800 draws without replacement ({marking:?})");
+        assert!(10 * with < 7 * without, "{with} with replacement against {without} without ({marking:?})");
+    }
 }

@@ -19,10 +19,14 @@ use rustc_hash::FxHashMap;
 /// Index of a node of a [`DrawTrie`]; [`DrawTrie::ROOT`] is the empty prefix.
 pub type NodeId = u32;
 
+/// The probability of a step marked without the policy (counts as no mass until priced).
+const UNPRICED: f64 = -1.0;
+
 #[derive(Clone, Debug)]
 struct Node {
     parent: NodeId,
-    /// `p(this action | parent prefix)` under the drawing policy, fixed when the node is created.
+    /// `p(this action | parent prefix)` under the drawing policy, fixed when first known;
+    /// [`UNPRICED`] for a node made by [`DrawTrie::mark`] that no draw has entered yet.
     prob: f64,
     /// Fraction of this node's own (conditional) mass already drawn, in `[0, 1]`.
     taken: f64,
@@ -99,7 +103,8 @@ impl DrawTrie {
     }
 
     /// Steps from `node` by `action`, creating the child on first use. `prob` is the policy's
-    /// `p(action | node)` (unadjusted; used only when the child is created) and `legal` the number
+    /// `p(action | node)` (unadjusted; recorded when the child is created, or entered for the first
+    /// time after [`DrawTrie::mark`] made it) and `legal` the number
     /// of legal actions at `node` (recorded the first time `node` is left).
     pub fn descend(&mut self, node: NodeId, action: u32, prob: f64, legal: u32) -> NodeId {
         let parent = &mut self.nodes[node as usize];
@@ -107,16 +112,35 @@ impl DrawTrie {
             parent.open = legal;
         }
         if let Some(c) = self.child(node, action) {
+            let child = &mut self.nodes[c as usize];
+            if child.prob < 0.0 {
+                child.prob = prob.clamp(0.0, 1.0);
+            }
             return c;
         }
+        self.push_child(node, action, prob.clamp(0.0, 1.0))
+    }
+
+    /// Steps from `node` by `action` like [`DrawTrie::descend`], but without the policy's
+    /// probability: a step made here carries no mass until a draw enters it (which records the
+    /// probability from then on). For marking sequences as drawn without evaluating the policy
+    /// (e.g. other orderings of a drawn result that the policy rarely writes): they are never
+    /// drawn again, but the mass they hold is not subtracted from their ancestors, so later draws
+    /// follow the conditioned policy only approximately.
+    pub fn mark(&mut self, node: NodeId, action: u32, legal: u32) -> NodeId {
+        let parent = &mut self.nodes[node as usize];
+        if parent.open == u32::MAX {
+            parent.open = legal;
+        }
+        match self.child(node, action) {
+            Some(c) => c,
+            None => self.push_child(node, action, UNPRICED),
+        }
+    }
+
+    fn push_child(&mut self, node: NodeId, action: u32, prob: f64) -> NodeId {
         let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
-        self.nodes.push(Node {
-            parent: node,
-            prob: prob.clamp(0.0, 1.0),
-            taken: 0.0,
-            open: u32::MAX,
-            exhausted: false,
-        });
+        self.nodes.push(Node { parent: node, prob, taken: 0.0, open: u32::MAX, exhausted: false });
         self.children.insert((node, action), id);
         id
     }
@@ -142,7 +166,7 @@ impl DrawTrie {
                 let n = &self.nodes[current as usize];
                 (n.parent, n.prob)
             };
-            delta *= prob;
+            delta *= prob.max(0.0);
             let p = &mut self.nodes[parent as usize];
             p.taken = (p.taken + delta).min(1.0);
             if newly_exhausted {
@@ -259,6 +283,38 @@ mod tests {
             let sigma = (e * (1.0 - e) / n as f64).sqrt();
             assert!((f - e).abs() < 5.0 * sigma + 1e-4, "leaf {i}: {f} vs {e}");
         }
+    }
+
+    #[test]
+    fn a_marked_leaf_is_never_drawn_and_its_prefix_is_priced_by_the_first_draw_through_it() {
+        let mut trie = DrawTrie::new();
+        // Mark leaf [1, 1, 1] (probability 0.3 x 0.8 x 0.4) without the policy: no mass moves.
+        let mut node = DrawTrie::ROOT;
+        for _ in 0..3 {
+            node = trie.mark(node, 1, 2);
+        }
+        assert!(trie.finish(node));
+        assert_eq!(trie.untaken(), 1.0);
+        // Enumerating the tree draws the other seven leaves and never the marked one.
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(path) = draw_once(&mut trie, &mut rng) {
+            assert_ne!(path, vec![1, 1, 1]);
+            assert!(seen.insert(path));
+        }
+        assert_eq!(seen.len(), 7);
+        assert!(trie.is_exhausted(DrawTrie::ROOT));
+
+        // Once a draw enters a marked step, the step has the policy's probability: finishing a
+        // leaf below it subtracts that leaf's full mass from the root.
+        let mut trie = DrawTrie::new();
+        let marked = trie.mark(DrawTrie::ROOT, 0, 2);
+        let entered = trie.descend(DrawTrie::ROOT, 0, 0.7, 2);
+        assert_eq!(marked, entered);
+        let a = trie.descend(entered, 0, 0.2, 2);
+        let leaf = trie.descend(a, 0, 0.6, 2);
+        trie.finish(leaf);
+        assert!((trie.untaken() - (1.0 - 0.7 * 0.2 * 0.6)).abs() < 1e-12);
     }
 
     #[test]

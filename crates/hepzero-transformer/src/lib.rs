@@ -52,6 +52,6 @@ pub use error::{Error, Result};
 pub use eval::{Evaluated, Query};
 pub use fit::{EpochStats, FitConfig, FitReport, scheduled_learning_rate, split_by_signal};
 pub use model::{DecodeState, PolicyValueNet};
-pub use sample::{Distinct, SampleConfig};
+pub use sample::{Distinct, OrderMarking, SampleConfig};
 pub use search::{NetEvaluator, StateQuery};
 pub use train::{StepStats, Trainer, TrainerConfig};

@@ -36,6 +36,22 @@ impl SampleConfig {
     }
 }
 
+/// How [`PolicyValueNet::sample_distinct`] marks the other token sequences of a drawn background
+/// (other daughter orders) as drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderMarking {
+    /// Without the network ([`DrawTrie::mark`]): never drawn again, but the policy mass they hold
+    /// is not subtracted from their prefixes until a draw enters them. The network learnt one
+    /// order per background and puts little mass on the others, so the draws stay close to the
+    /// exactly conditioned policy at no network cost.
+    #[default]
+    Unpriced,
+    /// With their step probabilities from one teacher-forced pass of the network: later draws
+    /// follow the policy conditioned exactly on "not drawn before" (a forward pass per other
+    /// order, which can cost more than the draw itself).
+    Exact,
+}
+
 /// What [`PolicyValueNet::sample_distinct`] drew.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Distinct {
@@ -78,15 +94,16 @@ impl PolicyValueNet {
     /// of one batch at once.
     ///
     /// `equivalents(tokens)` names the other token sequences of the same background as a new
-    /// sequence (other daughter orders); they are marked as drawn too, with their probabilities
-    /// from one teacher-forced pass of the network, so the budget is not spent on drawing one
-    /// background in several orders. Return nothing to treat every sequence on its own.
+    /// sequence (other daughter orders); they are marked as drawn too (as `marking` says), so the
+    /// budget is not spent on drawing one background in several orders. Return nothing to treat
+    /// every sequence on its own.
     pub fn sample_distinct(
         &self,
         grammar: &Grammar,
         config: &SampleConfig,
         trie: &mut DrawTrie,
         equivalents: &mut dyn FnMut(&[TokenId]) -> Vec<Vec<TokenId>>,
+        marking: OrderMarking,
         device: &Device,
     ) -> Result<Distinct> {
         config.check()?;
@@ -97,12 +114,41 @@ impl PolicyValueNet {
             let n = config.batch_size.min(grow).min(config.count - out.draws);
             let drawn = self.decode_batch(grammar, config, index, n, Some(&mut *trie), device)?;
             let others: Vec<Vec<TokenId>> = drawn.iter().flat_map(|(_, t)| equivalents(t)).collect();
-            self.finish_sequences(grammar, config, trie, &others, device)?;
+            match marking {
+                OrderMarking::Exact => self.finish_sequences(grammar, config, trie, &others, device)?,
+                OrderMarking::Unpriced => self.mark_sequences(grammar, trie, &others),
+            }
             out.sequences.extend(drawn.into_iter().map(|(row, t)| (out.draws + row, t)));
             out.draws += n;
             index += 1;
         }
         Ok(out)
+    }
+
+    /// Marks `sequences` (complete backgrounds without `END`) as drawn in `trie` without the
+    /// network ([`OrderMarking::Unpriced`]). A sequence the grammar refuses, beyond the context, or
+    /// under an exhausted prefix is skipped.
+    fn mark_sequences(&self, grammar: &Grammar, trie: &mut DrawTrie, sequences: &[Vec<TokenId>]) {
+        let max_tokens = self.config().max_decoder_len.saturating_sub(1);
+        let mut mask = BitMask::new(self.config().vocab_size);
+        'sequence: for seq in sequences.iter().filter(|s| s.len() < max_tokens) {
+            let mut state = grammar.initial_state();
+            let mut node = DrawTrie::ROOT;
+            for &t in seq.iter().chain(std::iter::once(&END)) {
+                if trie.is_exhausted(node) {
+                    continue 'sequence;
+                }
+                grammar.valid_next_into(&state, &mut mask);
+                if !mask.contains(t) {
+                    continue 'sequence;
+                }
+                node = trie.mark(node, u32::from(t.0), mask.count() as u32);
+                if t != END && grammar.push(&mut state, t).is_err() {
+                    continue 'sequence;
+                }
+            }
+            trie.finish(node);
+        }
     }
 
     /// Marks `sequences` (complete backgrounds without `END`) as drawn in `trie`. The steps not

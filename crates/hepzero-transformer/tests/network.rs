@@ -198,7 +198,7 @@ fn sampled_backgrounds_are_complete_valid_and_reproducible() {
 #[test]
 fn draws_without_replacement_never_repeat_a_background_and_are_reproducible() {
     use hepzero_mcts::DrawTrie;
-    use hepzero_transformer::SampleConfig;
+    use hepzero_transformer::{OrderMarking, SampleConfig};
     let vocab = lhcb_vocab();
     let g = grammar(&vocab, SIGNAL);
     let device = cpu();
@@ -206,13 +206,15 @@ fn draws_without_replacement_never_repeat_a_background_and_are_reproducible() {
     let config = SampleConfig { count: 60, batch_size: 16, temperature: 1.0, seed: 5 };
     let draw_twice = || {
         let mut trie = DrawTrie::new();
-        let first =
-            net.sample_distinct(&g, &config, &mut trie, &mut |_| Vec::new(), &device).expect("sample");
+        let first = net
+            .sample_distinct(&g, &config, &mut trie, &mut |_| Vec::new(), OrderMarking::Exact, &device)
+            .expect("sample");
         let second = net.sample_distinct(
             &g,
             &SampleConfig { seed: 6, ..config.clone() },
             &mut trie,
             &mut |_| Vec::new(),
+            OrderMarking::Exact,
             &device,
         );
         (first, second.expect("sample"), trie.finished())

@@ -92,6 +92,10 @@ pub struct BackgroundsArgs {
     /// sequence); by default each draw is a background not drawn before.
     #[arg(long)]
     pub with_replacement: bool,
+    /// Agent: mark the other daughter orders of each drawn background with their probabilities
+    /// from the network (a forward pass each; exact conditioning, slower) instead of without it.
+    #[arg(long)]
+    pub exact_order_marking: bool,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -208,6 +212,11 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 mcts_simulations: args.mcts_simulations,
                 temperature: args.temperature,
                 distinct: !args.with_replacement,
+                order_marking: if args.exact_order_marking {
+                    hepzero_transformer::OrderMarking::Exact
+                } else {
+                    hepzero_transformer::OrderMarking::Unpriced
+                },
                 ..Default::default()
             };
             let proposal =

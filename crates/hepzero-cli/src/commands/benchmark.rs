@@ -84,6 +84,10 @@ pub struct FinderArgs {
     /// The agent draws independently (repeats cost a sequence) instead of without replacement.
     #[arg(long)]
     pub with_replacement: bool,
+    /// Agent: mark the other daughter orders of each drawn background with their probabilities
+    /// from the network (a forward pass each; exact conditioning, slower) instead of without it.
+    #[arg(long)]
+    pub exact_order_marking: bool,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -224,6 +228,9 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     config.agent.seed = globals.seed;
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
+    if args.exact_order_marking {
+        config.agent.order_marking = hepzero_transformer::OrderMarking::Exact;
+    }
     config.ga = (!args.no_ga).then(|| hepzero_finder::GaSearchConfig {
         seed: globals.seed,
         population: args.population,
