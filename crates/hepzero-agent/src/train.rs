@@ -39,8 +39,8 @@ use hepzero_pdg::DecayTable;
 use hepzero_reward::{RewardConfig, RewardModel};
 use hepzero_tokens::GrammarConfig;
 use hepzero_transformer::{
-    Example, FitConfig, NetEvaluator, PolicyValueNet, Trainer, TrainerConfig, TransformerConfig,
-    save_checkpoint,
+    Example, FitConfig, NetEvaluator, OrderMarking, PolicyValueNet, Trainer, TrainerConfig,
+    TransformerConfig, save_checkpoint,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -76,6 +76,9 @@ pub struct TrainAgentConfig {
     /// self-play (expert iteration: the network proposes, the reward checks); every background
     /// above threshold among them joins the known set. 0 turns it off.
     pub harvest_samples: usize,
+    /// How the harvest's and the validation's draws mark other daughter orders (default: exact,
+    /// as the shipped model was trained; `Unpriced` is several times faster).
+    pub order_marking: OrderMarking,
     /// The self-play search.
     pub selfplay: SelfPlayConfig,
     /// Passes over the training set per iteration.
@@ -107,6 +110,7 @@ impl Default for TrainAgentConfig {
             iterations: 3,
             games_per_signal: 64,
             harvest_samples: 20_000,
+            order_marking: OrderMarking::Exact,
             selfplay: SelfPlayConfig {
                 search: guided_search(),
                 simulations: 32,
@@ -500,6 +504,7 @@ impl<'a> TrainAgent<'a> {
             let config = ProposeConfig {
                 samples: self.config.harvest_samples,
                 seed: derive_seed(self.config.seed, &[7, k as u64, i as u64]),
+                order_marking: self.config.order_marking,
                 ..ProposeConfig::default()
             };
             let proposal = propose(net, &self.device, model, &config, &mut |_, _| {})?;
@@ -582,6 +587,7 @@ impl<'a> TrainAgent<'a> {
             let config = ProposeConfig {
                 samples: self.config.validation_samples,
                 seed: derive_seed(self.config.seed, &[6]),
+                order_marking: self.config.order_marking,
                 ..ProposeConfig::default()
             };
             let proposal =
