@@ -30,8 +30,8 @@ pub struct Rung {
 }
 
 /// The default ladder: from one missing particle at depth 2 up to three missing particles at
-/// depth 3, then the default space with the oracle's BR floor lowered 1000-fold, then every
-/// unstable particle as a parent.
+/// depth 3, then the default space with the oracle's BR floor lowered 1000-fold and with every
+/// unstable particle as a parent, then four missing particles (the oracle's longest).
 pub fn default_ladder() -> Vec<Rung> {
     let limits = |max_missing, max_depth, parents| GrammarConfig {
         max_missing,
@@ -69,6 +69,11 @@ pub fn default_ladder() -> Vec<Rung> {
         Rung {
             label: "k=2, depth 3, any parent".into(),
             limits: limits(2, 3, ParentPolicy::Any),
+            br_floor: floor,
+        },
+        Rung {
+            label: "k=4, depth 3".into(),
+            limits: limits(4, 3, ParentPolicy::SameFlavour),
             br_floor: floor,
         },
     ]

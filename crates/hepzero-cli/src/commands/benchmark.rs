@@ -135,6 +135,22 @@ fn list(path: &Option<PathBuf>, default: fn() -> SignalList) -> Result<SignalLis
     }
 }
 
+/// The benchmark's defaults with the run's seed, the agent's sequences and the GA's
+/// `(population, generations)` (`None`: no GA).
+fn base_config(globals: &Globals, samples: usize, ga: Option<(usize, u64)>) -> BenchmarkConfig {
+    let mut config = BenchmarkConfig::default();
+    config.reward.seed = globals.seed;
+    config.agent.samples = samples;
+    config.agent.seed = globals.seed;
+    config.ga = ga.map(|(population, generations)| hepzero_finder::GaSearchConfig {
+        seed: globals.seed,
+        population,
+        generations,
+        ..Default::default()
+    });
+    config
+}
+
 fn load_net(model: &Option<PathBuf>, device: &Device) -> Result<PolicyValueNet> {
     Ok(match model {
         Some(dir) => hepzero_transformer::load_checkpoint(dir, device).map_err(input_error)?,
@@ -145,16 +161,7 @@ fn load_net(model: &Option<PathBuf>, device: &Device) -> Result<PolicyValueNet> 
 fn scaling(args: &ScalingArgs, globals: &Globals) -> Result<()> {
     let device = select_device(globals.device)?.device;
     let net = load_net(&args.model, &device)?;
-    let mut config = BenchmarkConfig::default();
-    config.reward.seed = globals.seed;
-    config.agent.samples = args.samples;
-    config.agent.seed = globals.seed;
-    config.ga = Some(hepzero_finder::GaSearchConfig {
-        seed: globals.seed,
-        population: args.population,
-        generations: args.generations,
-        ..Default::default()
-    });
+    let config = base_config(globals, args.samples, Some((args.population, args.generations)));
     let mut ladder = default_ladder();
     ladder.truncate(args.rungs.unwrap_or(usize::MAX));
     let mut bars = progress::PhaseBars::new(globals);
@@ -194,7 +201,10 @@ fn write_scaling_plot(rungs: &[RungFigures], dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let log = |x: f64| x.max(1e-3).log10();
     let at = |pick: &dyn Fn(&RungFigures) -> Option<f64>| -> Vec<(f64, f64)> {
-        rungs.iter().filter_map(|r| pick(r).map(|t| (log(r.candidates.max(1) as f64), log(t)))).collect()
+        let mut points: Vec<(f64, f64)> =
+            rungs.iter().filter_map(|r| pick(r).map(|t| (log(r.candidates.max(1) as f64), log(t)))).collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points
     };
     let owned = [
         ("oracle (100%)", at(&|r| Some(r.oracle.seconds))),
@@ -222,21 +232,13 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     let generalisation = list(&args.generalisation, benchmark_generalisation)?;
     let device = select_device(globals.device)?.device;
     let net = load_net(&args.model, &device)?;
-    let mut config = BenchmarkConfig::default();
-    config.reward.seed = globals.seed;
-    config.agent.samples = args.samples;
-    config.agent.seed = globals.seed;
+    let mut config =
+        base_config(globals, args.samples, (!args.no_ga).then_some((args.population, args.generations)));
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
     if args.exact_order_marking {
         config.agent.order_marking = hepzero_transformer::OrderMarking::Exact;
     }
-    config.ga = (!args.no_ga).then(|| hepzero_finder::GaSearchConfig {
-        seed: globals.seed,
-        population: args.population,
-        generations: args.generations,
-        ..Default::default()
-    });
     let mut bars = progress::PhaseBars::new(globals);
     let mut on_progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
     // One line per signal on standard error as it completes (the whole run takes a while).
