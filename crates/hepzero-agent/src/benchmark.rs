@@ -133,7 +133,8 @@ fn model(signal: &str, config: &BenchmarkConfig) -> hepzero_finder::Result<Rewar
     crate::lhcb_model(signal, &config.limits, &config.reward)
 }
 
-fn figures(oracle: &FxHashSet<u64>, found: &[u64], ranking: &Ranking) -> MethodFigures {
+/// A method's figures from the hashes of what it found against the oracle's.
+pub(crate) fn method_figures(oracle: &FxHashSet<u64>, found: &[u64], ranking: &Ranking) -> MethodFigures {
     let hit = found.iter().filter(|h| oracle.contains(h)).count();
     MethodFigures {
         found: hit,
@@ -177,7 +178,7 @@ pub fn benchmark_signal(
             Control::Continue
         };
         let (ranking, _) = run_ga(&ga_model, ga, &mut observer)?;
-        let figures_ga = figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking);
+        let figures_ga = method_figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking);
         // The curve's early points: the same seed stopped sooner, on the same model (its rewards
         // are cached, so these runs cost little; the GA counts its own distinct evaluations).
         for &stop in config.ga_curve.iter().filter(|&&g| g < ga.generations) {
@@ -185,7 +186,7 @@ pub fn benchmark_signal(
                 if r.generation >= stop { Control::Stop } else { Control::Continue }
             };
             let (early, _) = run_ga(&ga_model, ga, &mut observer)?;
-            let f = figures(&truth, &crate::ranking_hashes(&ga_model, &early)?, &early);
+            let f = method_figures(&truth, &crate::ranking_hashes(&ga_model, &early)?, &early);
             out.ga_curve.push(CurvePoint {
                 sequences: early.candidates as usize,
                 evaluations: f.evaluations as usize,
@@ -203,7 +204,7 @@ pub fn benchmark_signal(
         let agent_model = model(signal, config)?;
         let label = format!("{signal}: agent");
         let proposal = propose(net, device, &agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
-        out.agent = Some(figures(
+        out.agent = Some(method_figures(
             &truth,
             &crate::ranking_hashes(&agent_model, &proposal.ranking)?,
             &proposal.ranking,

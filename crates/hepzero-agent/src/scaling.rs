@@ -4,7 +4,7 @@
 //! (ground truth), the GA at its settings, and the agent; the agent's time is read where it first
 //! reaches the GA's recall, so the three times buy the same result (the oracle's is 100%).
 
-use crate::benchmark::{BenchmarkConfig, MethodFigures, open_store, store_file};
+use crate::benchmark::{BenchmarkConfig, MethodFigures, method_figures, open_store, store_file};
 use crate::propose::propose;
 use crate::train::{read_json, write_json};
 use crate::{Error, Result};
@@ -130,10 +130,6 @@ pub fn run_scaling(
         let oracle_config = OracleConfig { br_floor: rung.br_floor };
         let oracle = run_oracle(&oracle_model, DecayTable::lhcb_default(), &oracle_config, &|_, _| {})?;
         let truth: FxHashSet<u64> = crate::ranking_hashes(&oracle_model, &oracle)?.into_iter().collect();
-        let recall = |hashes: &[u64]| {
-            let hit = hashes.iter().filter(|h| truth.contains(h)).count();
-            (hit, if truth.is_empty() { 1.0 } else { hit as f64 / truth.len() as f64 })
-        };
         let mut figures = RungFigures {
             label: rung.label.clone(),
             candidates: oracle.candidates,
@@ -154,15 +150,7 @@ pub fn run_scaling(
                 Control::Continue
             };
             let (ranking, _) = run_ga(&ga_model, ga, &mut observer)?;
-            let hashes = crate::ranking_hashes(&ga_model, &ranking)?;
-            let (found, r) = recall(&hashes);
-            figures.ga = Some(MethodFigures {
-                found,
-                recall: r,
-                extra: hashes.len() - found,
-                evaluations: ranking.evaluations,
-                seconds: ranking.seconds,
-            });
+            figures.ga = Some(method_figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking));
         }
         if let Some((net, device)) = net {
             let agent_model = model()?;
@@ -170,14 +158,7 @@ pub fn run_scaling(
             let proposal =
                 propose(net, device, &agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
             let hashes = crate::ranking_hashes(&agent_model, &proposal.ranking)?;
-            let (found, r) = recall(&hashes);
-            figures.agent = Some(MethodFigures {
-                found,
-                recall: r,
-                extra: hashes.len() - found,
-                evaluations: proposal.ranking.evaluations,
-                seconds: proposal.ranking.seconds,
-            });
+            figures.agent = Some(method_figures(&truth, &hashes, &proposal.ranking));
             if let Some(target) = figures.ga.as_ref().map(|g| g.recall) {
                 let list: Vec<u64> = truth.iter().copied().collect();
                 let reached = proposal
