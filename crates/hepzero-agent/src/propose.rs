@@ -1,24 +1,34 @@
 //! The trained agent at work: backgrounds proposed for any signal (seen in training or not) by
 //! sampling complete token sequences from the network's masked policy, or by MCTS self-play guided
 //! by the network, then scored with the physics reward and ranked in the oracle's form
-//! (method `agent`). Each distinct background is scored once; its first appearance is recorded so
-//! recall can be read against the number of reward evaluations.
+//! (method `agent`). What the draws find is expanded by the GA's mutation operators (a local
+//! search around each background found: its neighbours along the decay table are where the
+//! backgrounds the policy ranks low lie). Each distinct background is scored once; its first
+//! appearance is recorded so recall can be read against the number of reward evaluations.
 
 use crate::{Error, Result};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::mcts::{BackgroundEnv, BgState};
-use hepzero_finder::{Ranking, ranking::sort_breakdowns};
+use hepzero_finder::{
+    BackgroundGenome, BackgroundProblem, GaSearchConfig, Ranking, ranking::sort_breakdowns,
+};
+use hepzero_genetic::{Context, GaRng, Genome, Problem};
 use hepzero_mcts::{DrawTrie, Environment, Normalisation, SearchConfig, SelfPlayConfig, self_play};
 use hepzero_reward::{Breakdown, RewardModel};
-use hepzero_tokens::{END, Grammar, TokenId};
+use hepzero_tokens::{Decay, END, Grammar, TokenId};
 use hepzero_transformer::{NetEvaluator, OrderMarking, PolicyValueNet, SampleConfig, StateQuery};
+use rand::SeedableRng;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::time::Instant;
 
-/// Sequences decoded (or games played) between progress reports and reward batches.
-const CHUNK: usize = 8192;
+/// The GA operators' context for expansions (they do not depend on the generation).
+const EXPANSION: Context = Context { generation: 1, max_generations: 1 };
+
+/// Mutants scored together during an expansion.
+const EXPANSION_BATCH: usize = 1024;
 
 /// How the agent proposes backgrounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,6 +52,16 @@ pub struct ProposeConfig {
     /// With `distinct`: how the other daughter orders of a drawn background are marked as drawn
     /// (default: without the network, see [`OrderMarking`]).
     pub order_marking: OrderMarking,
+    /// Expansion of what the draws find: each background at or above threshold gets this many
+    /// mutants by the GA's operators (decay-table regrouping, neighbouring modes, re-sampled
+    /// parts; GA defaults), the new ones are scored, and those found are expanded in turn. A new
+    /// mutant counts against `samples` like a draw (a repeat costs nothing). Chunks of draws and
+    /// of mutants alternate by yield: each chunk goes to whichever found the larger share of
+    /// backgrounds last time. 0: the network's draws alone.
+    pub neighbours: usize,
+    /// Sequences decoded (or games played, or mutants built) between progress reports, reward
+    /// batches and choices between drawing and expanding.
+    pub chunk: usize,
 }
 
 impl Default for ProposeConfig {
@@ -54,6 +74,8 @@ impl Default for ProposeConfig {
             mcts_simulations: 0,
             distinct: true,
             order_marking: OrderMarking::default(),
+            neighbours: 32,
+            chunk: 8192,
         }
     }
 }
@@ -103,8 +125,8 @@ pub fn propose(
     config: &ProposeConfig,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Proposal> {
-    if config.samples == 0 {
-        return Err(Error::Config("the agent needs at least one sample".into()));
+    if config.samples == 0 || config.chunk == 0 {
+        return Err(Error::Config("the agent needs at least one sample per chunk".into()));
     }
     net.config().check_vocabulary(model.grammar().vocab())?;
     let start = Instant::now();
@@ -114,12 +136,14 @@ pub fn propose(
     let mut seen = FxHashSet::default();
     let mut first_seen = Vec::new();
     // A background built for the first time joins `fresh` (to be scored) with its sequence count.
-    let mut record = |decay: hepzero_tokens::Decay, at: usize, fresh: &mut Vec<hepzero_tokens::Decay>| {
+    let mut record = |decay: Decay, at: usize, fresh: &mut Vec<Decay>| -> bool {
         let hash = grammar.canonical_hash(&decay);
-        if seen.insert(hash) {
+        let new = seen.insert(hash);
+        if new {
             first_seen.push((hash, at));
             fresh.push(decay);
         }
+        new
     };
     let mut kept: Vec<Breakdown> = Vec::new();
     let mut done = 0usize;
@@ -146,13 +170,31 @@ pub fn propose(
     };
     let mut exhausted = false;
     let mut timeline = Vec::new();
-    while done < config.samples && !exhausted {
-        let n = CHUNK.min(config.samples - done);
+    let ga = GaSearchConfig::default();
+    let expander = (config.neighbours > 0).then(|| {
+        BackgroundProblem::with_weights(grammar, ga.mode_weight, ga.uniform_mode_weight)
+            .with_regroup_rate(ga.regroup_rate)
+            .with_neighbour_rate(ga.neighbour_rate)
+    });
+    // Backgrounds found and not yet expanded, in the order found.
+    let mut frontier: VecDeque<Decay> = VecDeque::new();
+    // Share of new backgrounds at or above threshold in the last chunk of draws and of mutants:
+    // each chunk goes to whichever did better (untried counts as best).
+    let (mut draw_yield, mut expand_yield) = (f64::INFINITY, f64::INFINITY);
+    loop {
+        let can_draw = done < config.samples && !exhausted;
+        let can_expand = expander.is_some() && done < config.samples && !frontier.is_empty();
+        if !can_draw && !can_expand {
+            break;
+        }
+        let draw = can_draw && (!can_expand || draw_yield >= expand_yield);
+        let n = if draw { config.chunk.min(config.samples - done) } else { 0 };
         let seed = chunk_seed(config.seed, chunk_index);
         let mut fresh = Vec::new();
         let sample =
             SampleConfig { count: n, batch_size: config.batch_size, temperature: config.temperature, seed };
-        if config.mcts_simulations == 0 && config.distinct {
+        if !draw {
+        } else if config.mcts_simulations == 0 && config.distinct {
             let drawn = net.sample_distinct(
                 grammar,
                 &sample,
@@ -202,11 +244,41 @@ pub fn propose(
                 record(grammar.parse_background(&b.background)?, done + n, &mut fresh);
             }
         }
-        let scored: Vec<Breakdown> =
-            fresh.par_iter().map(|d| model.evaluate(d)).collect::<std::result::Result<_, _>>()?;
-        kept.extend(scored.into_iter().filter(|b| b.is_exact() && b.reward >= threshold));
-        if !exhausted {
+        if draw && !exhausted {
             done += n;
+        }
+        if draw {
+            let new = fresh.len();
+            let found = score(model, std::mem::take(&mut fresh), &mut kept)?;
+            draw_yield = found.len() as f64 / new.max(1) as f64;
+            if expander.is_some() {
+                frontier.extend(found);
+            }
+        } else if let Some(problem) = &expander {
+            // A chunk of new mutants of the backgrounds found, those found queued in turn.
+            let (begin, before) = (done, kept.len());
+            let end = config.samples.min(done + config.chunk);
+            while done < end
+                && let Some(decay) = frontier.pop_front()
+            {
+                let parent = BackgroundGenome::new(grammar, decay)?;
+                for m in 0..config.neighbours as u64 {
+                    let seed = crate::derive_seed(config.seed, &[0xe4, parent.canonical_hash(), m]);
+                    let mut child = parent.clone();
+                    problem.mutate(&mut child, &EXPANSION, &mut GaRng::seed_from_u64(seed));
+                    if record(child.decay().clone(), done + 1, &mut fresh) {
+                        done += 1;
+                        if done == end {
+                            break;
+                        }
+                    }
+                }
+                if fresh.len() >= EXPANSION_BATCH || done == end || frontier.is_empty() {
+                    frontier.extend(score(model, std::mem::take(&mut fresh), &mut kept)?);
+                }
+            }
+            frontier.extend(score(model, std::mem::take(&mut fresh), &mut kept)?);
+            expand_yield = (kept.len() - before) as f64 / (done - begin).max(1) as f64;
         }
         chunk_index += 1;
         timeline.push((done, start.elapsed().as_secs_f64()));
@@ -226,6 +298,22 @@ pub fn propose(
         seconds: start.elapsed().as_secs_f64(),
     };
     Ok(Proposal { ranking, first_seen, timeline })
+}
+
+/// Scores `fresh` in parallel, keeps the backgrounds at or above threshold (exact rewards) in
+/// `kept` and returns their trees.
+fn score(model: &RewardModel, fresh: Vec<Decay>, kept: &mut Vec<Breakdown>) -> Result<Vec<Decay>> {
+    let scored: Vec<Breakdown> =
+        fresh.par_iter().map(|d| model.evaluate(d)).collect::<std::result::Result<_, _>>()?;
+    let threshold = model.config().threshold;
+    let mut found = Vec::new();
+    for (decay, b) in fresh.into_iter().zip(scored) {
+        if b.is_exact() && b.reward >= threshold {
+            found.push(decay);
+            kept.push(b);
+        }
+    }
+    Ok(found)
 }
 
 /// Seed of chunk `i` (splitmix64 of the pair), so chunks draw independent streams.

@@ -79,6 +79,10 @@ pub struct TrainAgentConfig {
     /// How the harvest's and the validation's draws mark other daughter orders (default: exact,
     /// as the shipped model was trained; `Unpriced` is several times faster).
     pub order_marking: OrderMarking,
+    /// Mutants per background found in the harvest's and the validation's proposals
+    /// ([`ProposeConfig::neighbours`]; default 0: the network's draws alone, as the shipped model
+    /// was trained, so the validation recall is the network's own).
+    pub neighbours: usize,
     /// The self-play search.
     pub selfplay: SelfPlayConfig,
     /// Passes over the training set per iteration.
@@ -111,6 +115,7 @@ impl Default for TrainAgentConfig {
             games_per_signal: 64,
             harvest_samples: 20_000,
             order_marking: OrderMarking::Exact,
+            neighbours: 0,
             selfplay: SelfPlayConfig {
                 search: guided_search(),
                 simulations: 32,
@@ -505,6 +510,7 @@ impl<'a> TrainAgent<'a> {
                 samples: self.config.harvest_samples,
                 seed: derive_seed(self.config.seed, &[7, k as u64, i as u64]),
                 order_marking: self.config.order_marking,
+                neighbours: self.config.neighbours,
                 ..ProposeConfig::default()
             };
             let proposal = propose(net, &self.device, model, &config, &mut |_, _| {})?;
@@ -588,6 +594,7 @@ impl<'a> TrainAgent<'a> {
                 samples: self.config.validation_samples,
                 seed: derive_seed(self.config.seed, &[6]),
                 order_marking: self.config.order_marking,
+                neighbours: self.config.neighbours,
                 ..ProposeConfig::default()
             };
             let proposal =

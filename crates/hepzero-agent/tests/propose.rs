@@ -108,3 +108,34 @@ fn drawing_without_replacement_spends_almost_every_draw_on_a_new_background() {
         assert!(10 * with < 7 * without, "{with} with replacement against {without} without ({marking:?})");
     }
 }
+
+#[test]
+fn expanding_what_the_draws_find_rescues_a_policy_that_knows_nothing_of_the_signal() {
+    // An untrained network is the extreme of a signal the agent never saw: its draws are a blind
+    // walk over the B0 -> K+ pi- pi0 space (tens of thousands of candidates). The GA's table moves
+    // around each background they hit (another parent, a regrouped resonance, one missing
+    // daughter more or less) are a local search where the other backgrounds lie.
+    let model = lhcb_model("B0 -> K+ pi- pi0", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
+    let device = select_device(DeviceChoice::Cpu).unwrap().device;
+    let shape = TransformerConfig {
+        d_model: 16,
+        heads: 2,
+        d_ff: 32,
+        ..TransformerConfig::for_vocabulary(model.grammar().vocab())
+    };
+    let net = PolicyValueNet::new(&shape, 7, &device).unwrap();
+    let run = |neighbours: usize| {
+        let config =
+            ProposeConfig { samples: 1200, chunk: 300, seed: 4, neighbours, ..ProposeConfig::default() };
+        propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap()
+    };
+    let (plain, expanded) = (run(0), run(32));
+    for p in [&plain, &expanded] {
+        assert_eq!(p.ranking.candidates, 1200);
+        assert_eq!(p.ranking.evaluations as usize, p.first_seen.len());
+        assert!(p.first_seen.iter().all(|&(_, at)| (1..=1200).contains(&at)));
+    }
+    let (a, b) = (plain.ranking.backgrounds.len(), expanded.ranking.backgrounds.len());
+    assert!(b > 2 * a, "{b} backgrounds found with expansion against {a} without");
+    assert_eq!(run(32).first_seen, expanded.first_seen);
+}

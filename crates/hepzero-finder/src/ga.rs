@@ -63,8 +63,9 @@ use std::time::Instant;
 
 /// Settings of the GA background search; the defaults are the seed's configuration (population
 /// 6,000, 40 generations) with the table proposal at weight 0.5, novelty factor 0.3, regrouping at
-/// 0.5 and neighbouring-mode moves at 0.3, the best total recall against the oracle measured in
-/// `docs/benchmarks.md` (hepzero-genetic, GA background search).
+/// 0.5, neighbouring-mode moves at 0.3, tournaments of 8 and offspring never evaluated before, the
+/// best total recall against the oracle measured in `docs/benchmarks.md` (hepzero-genetic, GA
+/// background search).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GaSearchConfig {
@@ -115,6 +116,9 @@ pub struct GaSearchConfig {
     /// pi+{miss}`), or one non-reconstructed daughter fewer. The re-sampling mutations reach these
     /// only by redrawing the whole vertex.
     pub neighbour_rate: f64,
+    /// An offspring equal to a background evaluated in an earlier generation is mutated again (up
+    /// to three times) rather than scored again, so the budget goes to backgrounds never seen.
+    pub novel_offspring: bool,
 }
 
 impl Default for GaSearchConfig {
@@ -123,7 +127,7 @@ impl Default for GaSearchConfig {
             seed: 0,
             population: 6000,
             generations: 40,
-            tournament: 2,
+            tournament: 8,
             crossover_rate: 0.3,
             mutation_rate: 0.8,
             elitism: 60,
@@ -134,6 +138,7 @@ impl Default for GaSearchConfig {
             revisit_factor: 0.3,
             regroup_rate: 0.5,
             neighbour_rate: 0.3,
+            novel_offspring: true,
         }
     }
 }
@@ -1255,6 +1260,7 @@ pub fn engine_config(_model: &RewardModel, config: &GaSearchConfig) -> Config {
         // The hall of fame is kept by the fitness (every exact reward at or above the threshold).
         hall_of_fame: None,
         deduplicate: true,
+        dedup_history: config.novel_offspring,
         eval_batch: config.eval_batch,
         ..Config::default()
     }

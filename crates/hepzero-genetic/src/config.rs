@@ -143,6 +143,11 @@ pub struct Config {
     pub deduplicate: bool,
     /// Re-mutations tried on a duplicate before it is accepted as is.
     pub dedup_attempts: u32,
+    /// With `deduplicate`: an individual equal to one evaluated in any earlier generation is a
+    /// duplicate too (elites excepted), so the budget goes to individuals never evaluated. For
+    /// searches whose product is the set of individuals found rather than the best one.
+    #[serde(default)]
+    pub dedup_history: bool,
     /// Largest batch passed to one `Fitness::evaluate` call (batches run in parallel).
     pub eval_batch: usize,
 }
@@ -163,6 +168,7 @@ impl Default for Config {
             hall_of_fame: None,
             deduplicate: false,
             dedup_attempts: 3,
+            dedup_history: false,
             eval_batch: 64,
         }
     }

@@ -218,6 +218,8 @@ struct Run<'e, 'a, P: Problem, F> {
     hof: Option<HallOfFame<P::Genome>>,
     scratch: EvalScratch,
     seen: HashSetU64,
+    /// Every valid individual evaluated so far (only with `Config::dedup_history`).
+    evaluated: HashSetU64,
     order: Vec<usize>,
     marked: Vec<bool>,
     evaluations: u64,
@@ -241,6 +243,7 @@ where
             hof: cfg.hall_of_fame.as_ref().map(HallOfFame::new),
             scratch: EvalScratch::default(),
             seen: HashSetU64::default(),
+            evaluated: HashSetU64::default(),
             order: Vec::new(),
             marked: Vec::new(),
             evaluations: 0,
@@ -263,7 +266,16 @@ where
             generation,
         )?;
         self.evaluations += counts.evaluations;
+        self.remember(generation);
         Ok(self.report(generation, counts))
+    }
+
+    /// Adds the population's individuals born in `generation` to the history of evaluated ones.
+    fn remember(&mut self, generation: u64) {
+        if self.engine.config.dedup_history {
+            let born = self.pop.iter().filter(|s| s.valid && s.born == generation);
+            self.evaluated.extend(born.map(|s| s.hash));
+        }
     }
 
     /// Ensure `buf` has `n` slots (cloned from the population on first use, then reused).
@@ -396,6 +408,7 @@ where
                 &mut self.offspring,
                 0,
                 &survivors,
+                &self.evaluated,
                 self.engine.config.dedup_attempts,
                 &mut self.seen,
                 &mut self.marked,
@@ -411,6 +424,9 @@ where
             ctx.generation,
         )?;
         self.evaluations += counts.evaluations;
+        if self.engine.config.dedup_history {
+            self.evaluated.extend(self.offspring.iter().filter(|s| s.valid).map(|s| s.hash));
+        }
         for (k, &i) in self.order[..replacement].iter().enumerate() {
             self.pop[i].copy_from(&self.offspring[k]);
         }
@@ -481,6 +497,7 @@ where
             &mut self.pop,
             fixed,
             &[],
+            &self.evaluated,
             self.engine.config.dedup_attempts,
             &mut self.seen,
             &mut self.marked,
@@ -589,8 +606,8 @@ fn hash_dirty<G: Genome>(slots: &mut [Slot<G>]) {
     });
 }
 
-/// Re-mutate individuals whose hash repeats one in `pre_seen` or an earlier slot (slots before
-/// `fixed` are never changed), up to `attempts` rounds.
+/// Re-mutate individuals whose hash repeats one in `pre_seen`, in `history` or in an earlier
+/// slot (slots before `fixed` are never changed), up to `attempts` rounds.
 #[allow(clippy::too_many_arguments)]
 fn deduplicate<P: Problem>(
     problem: &P,
@@ -599,6 +616,7 @@ fn deduplicate<P: Problem>(
     slots: &mut [Slot<P::Genome>],
     fixed: usize,
     pre_seen: &[u64],
+    history: &HashSetU64,
     attempts: u32,
     seen: &mut HashSetU64,
     marked: &mut Vec<bool>,
@@ -610,7 +628,7 @@ fn deduplicate<P: Problem>(
         marked.resize(slots.len(), false);
         let mut any = false;
         for (i, s) in slots.iter().enumerate() {
-            if s.valid && !seen.insert(s.hash) && i >= fixed {
+            if s.valid && (!seen.insert(s.hash) || history.contains(&s.hash)) && i >= fixed {
                 marked[i] = true;
                 any = true;
             }

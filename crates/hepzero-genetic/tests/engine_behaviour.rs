@@ -197,6 +197,33 @@ fn deduplication_keeps_every_generation_free_of_copies() {
     assert!(without.history.last().unwrap().distinct < 300);
 }
 
+#[test]
+fn history_deduplication_spends_the_budget_on_individuals_never_evaluated() {
+    // No cache: the fitness sees every changed child, so repeats across generations show.
+    let run = |dedup_history| {
+        let fitness = Recording { calls: AtomicU64::new(0), seen: Mutex::new(Vec::new()) };
+        let config = Config {
+            population: 200,
+            mode: generational(Selection::Tournament { size: 4 }, 2),
+            stop: Stop { max_generations: 30, ..Stop::default() },
+            cache: CacheConfig { enabled: false, max_entries: None },
+            deduplicate: true,
+            dedup_history,
+            ..Config::default()
+        };
+        Engine::new(&bits(64, 0.02), &fitness, config).unwrap().run(&mut Silent).unwrap();
+        let seen = fitness.seen.into_inner().unwrap();
+        let distinct: HashSet<u64> = seen.iter().copied().collect();
+        (seen.len(), distinct.len())
+    };
+    // A converging 64-bit OneMax population breeds many children evaluated before ...
+    let (calls, distinct) = run(false);
+    assert!(distinct < calls * 9 / 10, "{distinct} distinct of {calls}");
+    // ... which history deduplication mutates again, so (nearly) every evaluation is new.
+    let (calls, distinct) = run(true);
+    assert!(distinct * 100 >= calls * 99, "{distinct} distinct of {calls}");
+}
+
 /// Bit strings whose first bit must be 0; repair fails otherwise.
 struct FirstBitZero(BitString);
 impl Problem for FirstBitZero {

@@ -96,6 +96,10 @@ pub struct BackgroundsArgs {
     /// from the network (a forward pass each; exact conditioning, slower) instead of without it.
     #[arg(long)]
     pub exact_order_marking: bool,
+    /// Agent: mutants (by the GA's operators) scored around each background found, within the
+    /// sequence budget; 0: the network's draws alone.
+    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
+    pub neighbours: usize,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -212,6 +216,7 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 mcts_simulations: args.mcts_simulations,
                 temperature: args.temperature,
                 distinct: !args.with_replacement,
+                neighbours: args.neighbours,
                 order_marking: if args.exact_order_marking {
                     hepzero_transformer::OrderMarking::Exact
                 } else {

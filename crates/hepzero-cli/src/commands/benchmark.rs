@@ -88,6 +88,10 @@ pub struct FinderArgs {
     /// from the network (a forward pass each; exact conditioning, slower) instead of without it.
     #[arg(long)]
     pub exact_order_marking: bool,
+    /// Agent: mutants (by the GA's operators) scored around each background found, within the
+    /// sequence budget; 0: the network's draws alone.
+    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
+    pub neighbours: usize,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -236,6 +240,7 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
         base_config(globals, args.samples, (!args.no_ga).then_some((args.population, args.generations)));
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
+    config.agent.neighbours = args.neighbours;
     if args.exact_order_marking {
         config.agent.order_marking = hepzero_transformer::OrderMarking::Exact;
     }
