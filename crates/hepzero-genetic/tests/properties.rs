@@ -47,22 +47,26 @@ fn config_strategy() -> impl Strategy<Value = Config> {
             1u64..8,
             any::<bool>(),
             any::<bool>(),
+            any::<bool>(),
             1usize..40,
             0.0f64..30.0,
         )
-            .prop_map(move |(seed, mode, generations, cache, deduplicate, eval_batch, threshold)| {
-                Config {
-                    seed,
-                    population,
-                    mode,
-                    stop: Stop { max_generations: generations, ..Stop::default() },
-                    cache: CacheConfig { enabled: cache, max_entries: None },
-                    hall_of_fame: Some(HallOfFameConfig { threshold, max_size: None }),
-                    deduplicate,
-                    dedup_attempts: 2,
-                    eval_batch,
-                }
-            })
+            .prop_map(
+                move |(seed, mode, generations, cache, deduplicate, dedup_history, eval_batch, threshold)| {
+                    Config {
+                        seed,
+                        population,
+                        mode,
+                        stop: Stop { max_generations: generations, ..Stop::default() },
+                        cache: CacheConfig { enabled: cache, max_entries: None },
+                        hall_of_fame: Some(HallOfFameConfig { threshold, max_size: None }),
+                        deduplicate,
+                        dedup_history,
+                        dedup_attempts: 2,
+                        eval_batch,
+                    }
+                },
+            )
     })
 }
 
