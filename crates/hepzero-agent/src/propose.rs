@@ -171,11 +171,7 @@ pub fn propose(
     let mut exhausted = false;
     let mut timeline = Vec::new();
     let ga = GaSearchConfig::default();
-    let expander = (config.neighbours > 0).then(|| {
-        BackgroundProblem::with_weights(grammar, ga.mode_weight, ga.uniform_mode_weight)
-            .with_regroup_rate(ga.regroup_rate)
-            .with_neighbour_rate(ga.neighbour_rate)
-    });
+    let expander = (config.neighbours > 0).then(|| BackgroundProblem::from_config(grammar, &ga));
     // Backgrounds found and not yet expanded, in the order found.
     let mut frontier: VecDeque<Decay> = VecDeque::new();
     // Share of new backgrounds at or above threshold in the last chunk of draws and of mutants:
@@ -188,66 +184,69 @@ pub fn propose(
             break;
         }
         let draw = can_draw && (!can_expand || draw_yield >= expand_yield);
-        let n = if draw { config.chunk.min(config.samples - done) } else { 0 };
-        let seed = chunk_seed(config.seed, chunk_index);
         let mut fresh = Vec::new();
-        let sample =
-            SampleConfig { count: n, batch_size: config.batch_size, temperature: config.temperature, seed };
-        if !draw {
-        } else if config.mcts_simulations == 0 && config.distinct {
-            let drawn = net.sample_distinct(
-                grammar,
-                &sample,
-                &mut trie,
-                &mut equivalents,
-                config.order_marking,
-                device,
-            )?;
-            for (i, mut tokens) in drawn.sequences {
-                tokens.push(END);
-                record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
-            }
-            if drawn.draws < n {
-                // The whole space the policy can reach has been drawn.
-                done += drawn.draws;
-                exhausted = true;
-            }
-        } else if config.mcts_simulations == 0 {
-            let sampled = net.sample(grammar, &sample, device)?;
-            for (i, mut tokens) in sampled.into_iter().enumerate() {
-                tokens.push(END);
-                record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
-            }
-        } else {
-            let env = BackgroundEnv::new(model);
-            let evaluator = NetEvaluator::new(net, device.clone(), |s: &BgState| state_query(grammar, s));
-            let play = SelfPlayConfig {
-                search: guided_search(),
-                simulations: config.mcts_simulations,
-                temperature: f64::from(config.temperature),
-                // A game may not outgrow the decoder's context.
-                max_moves: net.config().max_decoder_len.saturating_sub(1),
-                ..SelfPlayConfig::default()
-            };
-            let (episodes, _) = self_play(&env, &evaluator, &play, n, seed)?;
-            for (i, ep) in episodes.iter().enumerate() {
-                let tokens: Vec<_> = ep
-                    .tokens
-                    .iter()
-                    .filter_map(|&a| u16::try_from(a).ok())
-                    .map(hepzero_tokens::TokenId)
-                    .collect();
-                record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
-            }
-            // Terminals the searches reached beyond the moves they played count as found too.
-            for b in env.kept_all() {
-                record(grammar.parse_background(&b.background)?, done + n, &mut fresh);
-            }
-        }
-        if draw && !exhausted {
-            done += n;
-        }
         if draw {
+            let n = config.chunk.min(config.samples - done);
+            let seed = chunk_seed(config.seed, chunk_index);
+            let sample = SampleConfig {
+                count: n,
+                batch_size: config.batch_size,
+                temperature: config.temperature,
+                seed,
+            };
+            if config.mcts_simulations == 0 && config.distinct {
+                let drawn = net.sample_distinct(
+                    grammar,
+                    &sample,
+                    &mut trie,
+                    &mut equivalents,
+                    config.order_marking,
+                    device,
+                )?;
+                for (i, mut tokens) in drawn.sequences {
+                    tokens.push(END);
+                    record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
+                }
+                if drawn.draws < n {
+                    // The whole space the policy can reach has been drawn.
+                    done += drawn.draws;
+                    exhausted = true;
+                }
+            } else if config.mcts_simulations == 0 {
+                let sampled = net.sample(grammar, &sample, device)?;
+                for (i, mut tokens) in sampled.into_iter().enumerate() {
+                    tokens.push(END);
+                    record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
+                }
+            } else {
+                let env = BackgroundEnv::new(model);
+                let evaluator = NetEvaluator::new(net, device.clone(), |s: &BgState| state_query(grammar, s));
+                let play = SelfPlayConfig {
+                    search: guided_search(),
+                    simulations: config.mcts_simulations,
+                    temperature: f64::from(config.temperature),
+                    // A game may not outgrow the decoder's context.
+                    max_moves: net.config().max_decoder_len.saturating_sub(1),
+                    ..SelfPlayConfig::default()
+                };
+                let (episodes, _) = self_play(&env, &evaluator, &play, n, seed)?;
+                for (i, ep) in episodes.iter().enumerate() {
+                    let tokens: Vec<_> = ep
+                        .tokens
+                        .iter()
+                        .filter_map(|&a| u16::try_from(a).ok())
+                        .map(hepzero_tokens::TokenId)
+                        .collect();
+                    record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
+                }
+                // Terminals the searches reached beyond the moves they played count as found too.
+                for b in env.kept_all() {
+                    record(grammar.parse_background(&b.background)?, done + n, &mut fresh);
+                }
+            }
+            if !exhausted {
+                done += n;
+            }
             let new = fresh.len();
             let found = score(model, std::mem::take(&mut fresh), &mut kept)?;
             draw_yield = found.len() as f64 / new.max(1) as f64;
@@ -277,7 +276,6 @@ pub fn propose(
                     frontier.extend(score(model, std::mem::take(&mut fresh), &mut kept)?);
                 }
             }
-            frontier.extend(score(model, std::mem::take(&mut fresh), &mut kept)?);
             expand_yield = (kept.len() - before) as f64 / (done - begin).max(1) as f64;
         }
         chunk_index += 1;

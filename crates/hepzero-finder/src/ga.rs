@@ -397,6 +397,14 @@ impl<'g> BackgroundProblem<'g> {
         }
     }
 
+    /// The operators of a GA search with `config`: its proposal weights, regrouping and
+    /// neighbouring-mode rates.
+    pub fn from_config(grammar: &'g Grammar, config: &GaSearchConfig) -> Self {
+        Self::with_weights(grammar, config.mode_weight, config.uniform_mode_weight)
+            .with_regroup_rate(config.regroup_rate)
+            .with_neighbour_rate(config.neighbour_rate)
+    }
+
     /// The same operators with neighbouring-mode mutations at `rate` (clamped to [0, 1]; see
     /// [`GaSearchConfig::neighbour_rate`]).
     pub fn with_neighbour_rate(mut self, rate: f64) -> Self {
@@ -1325,9 +1333,7 @@ pub fn run_ga_with(
             config.regroup_rate, config.neighbour_rate
         )));
     }
-    let problem = BackgroundProblem::with_weights(grammar, config.mode_weight, config.uniform_mode_weight)
-        .with_regroup_rate(config.regroup_rate)
-        .with_neighbour_rate(config.neighbour_rate);
+    let problem = BackgroundProblem::from_config(grammar, config);
     let threshold = model.config().threshold;
     let fitness = RewardFitness {
         model: scorer,
