@@ -227,7 +227,7 @@ pub struct BenchmarkRun {
     /// Folder of per-signal results: each signal's figures are written there as it completes
     /// (`<set>-<signal>.json`), and a signal found there is read back instead of run again, so a
     /// killed run resumes and processes on one shared folder split the work. The folder's
-    /// `config.json` pins the settings: a folder made with other settings is refused.
+    /// `config.json` pins the settings and the agent's weights: a folder made with others is refused.
     pub store: Option<PathBuf>,
     /// `(k, n)`: run only the signals whose position in the two lists (training first) is `k`
     /// modulo `n`; the report then holds those and whatever `store` already has.
@@ -253,20 +253,38 @@ pub(crate) fn store_file(dir: &Path, set: &str, signal: &str) -> PathBuf {
     dir.join(format!("{set}-{name}.json"))
 }
 
-/// Checks `config` against the store's `config.json` (writing it for a new store).
-pub(crate) fn open_store(dir: &Path, config: &BenchmarkConfig) -> Result<()> {
+/// What a store's `config.json` pins: the settings and the agent's network.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct StoreHeader {
+    config: BenchmarkConfig,
+    /// [`hepzero_backend::weights_fingerprint`] of the agent's network, in hex (none without one).
+    model: Option<String>,
+}
+
+/// Checks `config` and the network `net` against the store's `config.json` (writing it for a new
+/// store): figures of other settings or of another model are never read back as this run's.
+pub(crate) fn open_store(dir: &Path, config: &BenchmarkConfig, net: Option<&PolicyValueNet>) -> Result<()> {
     let path = dir.join("config.json");
+    let header = StoreHeader {
+        config: config.clone(),
+        model: net.map(|n| format!("{:016x}", hepzero_backend::weights_fingerprint(n))),
+    };
     if path.exists() {
-        let stored: BenchmarkConfig = read_json(&path)?;
-        if &stored != config {
+        let stored: StoreHeader = read_json(&path)?;
+        if stored != header {
+            let what = if stored.config == header.config {
+                "another agent model"
+            } else {
+                "other benchmark settings"
+            };
             return Err(crate::Error::Config(format!(
-                "{} holds results of other benchmark settings; use another folder",
+                "{} holds results of {what}; use another folder",
                 path.display()
             )));
         }
         return Ok(());
     }
-    write_json(&path, config)
+    write_json(&path, &header)
 }
 
 /// Runs the benchmark on the two lists; `on_signal` sees each signal's figures as they come (also
@@ -286,7 +304,7 @@ pub fn run_benchmark(
         return Err(crate::Error::Config(format!("shard {k}/{n}: need 0 <= k < n")));
     }
     if let Some(dir) = &run.store {
-        open_store(dir, config)?;
+        open_store(dir, config, net.map(|(n, _)| n))?;
     }
     let mut signals = Vec::new();
     let mut position = 0usize;
@@ -453,7 +471,30 @@ pub fn markdown(report: &BenchmarkReport) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::evaluations_to_recall;
+    use super::{BenchmarkConfig, evaluations_to_recall, open_store};
+    use hepzero_backend::{DeviceChoice, select_device};
+    use hepzero_transformer::{PolicyValueNet, TransformerConfig};
+
+    #[test]
+    fn a_store_is_tied_to_its_settings_and_its_model() {
+        let device = select_device(DeviceChoice::Cpu).unwrap().device;
+        let shape = TransformerConfig { d_model: 16, heads: 2, d_ff: 32, ..TransformerConfig::new(40) };
+        let net = |seed| PolicyValueNet::new(&shape, seed, &device).unwrap();
+        let (a, b) = (net(1), net(2));
+        let dir = tempfile::tempdir().unwrap();
+        let config = BenchmarkConfig::default();
+        open_store(dir.path(), &config, Some(&a)).unwrap();
+        open_store(dir.path(), &config, Some(&a)).unwrap();
+        // Another network, or none, would read back figures that are not its own: refused.
+        for other in [Some(&b), None] {
+            let err = open_store(dir.path(), &config, other).unwrap_err().to_string();
+            assert!(err.contains("config.json") && err.contains("another agent model"), "{err}");
+        }
+        let mut other = config.clone();
+        other.reward.threshold *= 10.0;
+        let err = open_store(dir.path(), &other, Some(&a)).unwrap_err().to_string();
+        assert!(err.contains("other benchmark settings"), "{err}");
+    }
 
     #[test]
     fn evaluations_to_recall_interpolates_in_log_evaluations() {

@@ -112,7 +112,7 @@ pub fn run_scaling(
     on_rung: &mut dyn FnMut(&RungFigures),
 ) -> Result<Vec<RungFigures>> {
     if let Some(dir) = store {
-        open_store(dir, config)?;
+        open_store(dir, config, net.map(|(n, _)| n))?;
     }
     let mut out = Vec::with_capacity(ladder.len());
     for rung in ladder {

@@ -3,7 +3,7 @@
 //! so a crash never leaves a half-written checkpoint.
 
 use crate::{Error, Result};
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::store::{BurnpackStore, ModuleSnapshot};
 use std::io::Write;
 use std::path::Path;
@@ -50,6 +50,34 @@ pub fn load_module_bytes<M: Module>(mut module: M, bytes: Vec<u8>, origin: &Path
         ));
     }
     Ok(module)
+}
+
+/// FNV-1a hash of the module's float parameters (shapes and values as f32, in the module's
+/// order). Unlike the Burnpack bytes it leaves out burn's random parameter ids, so a network and
+/// its saved-then-loaded copy share it: it names the weights, e.g. to tie results to a model.
+pub fn weights_fingerprint<M: Module>(module: &M) -> u64 {
+    struct Fnv(u64);
+    impl Fnv {
+        fn eat(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+    }
+    impl ModuleVisitor for Fnv {
+        fn visit_float<const D: usize>(&mut self, param: &Param<burn::tensor::Tensor<D>>) {
+            let tensor = param.val();
+            for d in tensor.dims() {
+                self.eat(&(d as u64).to_le_bytes());
+            }
+            for x in tensor.into_data().iter::<f32>() {
+                self.eat(&x.to_le_bytes());
+            }
+        }
+    }
+    let mut fnv = Fnv(0xcbf2_9ce4_8422_2325);
+    module.visit(&mut fnv);
+    fnv.0
 }
 
 /// Loads weights saved by [`save_module`] into `module`.

@@ -23,7 +23,9 @@ mod mlp;
 mod train;
 
 pub use burn;
-pub use checkpoint::{load_module, load_module_bytes, module_to_bytes, save_module, write_atomically};
+pub use checkpoint::{
+    load_module, load_module_bytes, module_to_bytes, save_module, weights_fingerprint, write_atomically,
+};
 pub use device::{
     BackendKind, CpuBackend, DEFAULT_CPU, DeviceChoice, GpuAdapter, SelectedDevice, compiled_backends,
     gpu_adapters, select_device,

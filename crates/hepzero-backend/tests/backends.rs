@@ -105,6 +105,11 @@ fn save_then_load_gives_identical_outputs() {
     let expected = model.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
     assert_eq!(loaded.forward(x).into_data().try_to_vec::<f32>().unwrap(), expected);
     assert_ne!(before, expected, "different seeds must give different networks");
+    // The fingerprint names the weights: the loaded copy shares it (burn's parameter ids differ),
+    // a network of another seed does not.
+    let fingerprint = hepzero_backend::weights_fingerprint(&model);
+    assert_eq!(hepzero_backend::weights_fingerprint(&loaded), fingerprint);
+    assert_ne!(hepzero_backend::weights_fingerprint(&config.init(2, &device).unwrap()), fingerprint);
     // A network of another shape is refused with the file named.
     let wrong = MlpConfig::new(3, &[9], 2).init(1, &device).unwrap();
     let err = hepzero_backend::load_module(wrong, &path).unwrap_err().to_string();

@@ -106,7 +106,8 @@ pub struct FinderArgs {
     pub plots: Option<PathBuf>,
     /// Keep each signal's figures in this folder as it completes; signals already there are read
     /// back, not run again (resume after a kill; share one folder between `--shard` processes, then
-    /// run once more without `--shard` for the whole table).
+    /// run once more without `--shard` for the whole table). The folder is tied to the settings
+    /// and the model it was made with.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// `K/N`: run only every N-th signal starting at K (0-based), e.g. one batch job per shard.
