@@ -22,7 +22,7 @@ mod shipped;
 mod signals;
 mod train;
 
-pub use data::{VALUE_CEILING, episode_example, ranking_examples, value_target};
+pub use data::{VALUE_CEILING, VALUE_FLOOR, episode_example, ranking_examples, value_reward, value_target};
 pub(crate) use error::file_error;
 pub use error::{Error, Result};
 pub use propose::{Proposal, ProposeConfig, guided_search, propose, state_query};

@@ -62,6 +62,15 @@ pub struct ProposeConfig {
     /// Sequences decoded (or games played, or mutants built) between progress reports, reward
     /// batches and choices between drawing and expanding.
     pub chunk: usize,
+    /// Screen before the reward: a drawn background whose value-head estimate of its reward
+    /// ([`crate::value_reward`]) is below this is not scored (it costs a sequence, not a reward
+    /// evaluation). 0 scores every draw. Only for networks whose value head was trained on the
+    /// log-reward scale with below-threshold examples. Mutants (`neighbours`) are not screened:
+    /// the local search around what was found may still score a background the screen held back.
+    pub screen: f64,
+    /// Keep the scored backgrounds below threshold in [`Proposal::below`] (training data for
+    /// the value head).
+    pub keep_below: bool,
 }
 
 impl Default for ProposeConfig {
@@ -76,6 +85,8 @@ impl Default for ProposeConfig {
             order_marking: OrderMarking::default(),
             neighbours: 32,
             chunk: 8192,
+            screen: 0.0,
+            keep_below: false,
         }
     }
 }
@@ -92,6 +103,13 @@ pub struct Proposal {
     /// to read off the time a recall took.
     #[serde(default)]
     pub timeline: Vec<(usize, f64)>,
+    /// Draws the screen kept from the reward ([`ProposeConfig::screen`]).
+    #[serde(default)]
+    pub screened: usize,
+    /// With [`ProposeConfig::keep_below`]: every background scored below threshold, canonical
+    /// form, with its reward (a bound where it was not simulated), in the order scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub below: Vec<(String, f64)>,
 }
 
 /// The search settings of network-guided self-play: the network's value at the leaves (no random
@@ -128,12 +146,17 @@ pub fn propose(
     if config.samples == 0 || config.chunk == 0 {
         return Err(Error::Config("the agent needs at least one sample per chunk".into()));
     }
+    if config.screen.is_nan() || config.screen < 0.0 {
+        return Err(Error::Config(format!("the screen must be a reward >= 0 (got {})", config.screen)));
+    }
     net.config().check_vocabulary(model.grammar().vocab())?;
     let start = Instant::now();
     let (sim0, events0) = model.simulation_counts();
     let grammar = model.grammar().as_ref();
     let threshold = model.config().threshold;
     let mut seen = FxHashSet::default();
+    // Draws the screen kept from the reward (a mutant may still bring one to be scored).
+    let mut screened_out = FxHashSet::default();
     let mut first_seen = Vec::new();
     // A background built for the first time joins `fresh` (to be scored) with its sequence count.
     let mut record = |decay: Decay, at: usize, fresh: &mut Vec<Decay>| -> bool {
@@ -146,6 +169,12 @@ pub fn propose(
         new
     };
     let mut kept: Vec<Breakdown> = Vec::new();
+    let mut below: Vec<(String, f64)> = Vec::new();
+    let mut keep_below = |b: Breakdown| {
+        if config.keep_below {
+            below.push((b.background, b.reward));
+        }
+    };
     let mut done = 0usize;
     let mut chunk_index = 0u64;
     let mut trie = DrawTrie::new();
@@ -203,9 +232,14 @@ pub fn propose(
                     config.order_marking,
                     device,
                 )?;
-                for (i, mut tokens) in drawn.sequences {
+                for ((i, mut tokens), value) in drawn.sequences.into_iter().zip(drawn.values) {
                     tokens.push(END);
-                    record(grammar.decode_background(&tokens)?, done + i + 1, &mut fresh);
+                    let decay = grammar.decode_background(&tokens)?;
+                    if config.screen > 0.0 && crate::value_reward(value) < config.screen {
+                        screened_out.insert(grammar.canonical_hash(&decay));
+                        continue;
+                    }
+                    record(decay, done + i + 1, &mut fresh);
                 }
                 if drawn.draws < n {
                     // The whole space the policy can reach has been drawn.
@@ -248,7 +282,7 @@ pub fn propose(
                 done += n;
             }
             let new = fresh.len();
-            let found = score(model, std::mem::take(&mut fresh), &mut kept)?;
+            let found = score(model, std::mem::take(&mut fresh), &mut kept, &mut keep_below)?;
             draw_yield = found.len() as f64 / new.max(1) as f64;
             if expander.is_some() {
                 frontier.extend(found);
@@ -273,7 +307,7 @@ pub fn propose(
                     }
                 }
                 if fresh.len() >= EXPANSION_BATCH || done == end || frontier.is_empty() {
-                    frontier.extend(score(model, std::mem::take(&mut fresh), &mut kept)?);
+                    frontier.extend(score(model, std::mem::take(&mut fresh), &mut kept, &mut keep_below)?);
                 }
             }
             expand_yield = (kept.len() - before) as f64 / (done - begin).max(1) as f64;
@@ -295,12 +329,17 @@ pub fn propose(
         events_simulated: events1.saturating_sub(events0),
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok(Proposal { ranking, first_seen, timeline })
+    Ok(Proposal { ranking, first_seen, timeline, screened: screened_out.len(), below })
 }
 
 /// Scores `fresh` in parallel, keeps the backgrounds at or above threshold (exact rewards) in
-/// `kept` and returns their trees.
-fn score(model: &RewardModel, fresh: Vec<Decay>, kept: &mut Vec<Breakdown>) -> Result<Vec<Decay>> {
+/// `kept`, hands the others to `below` and returns the trees of those kept.
+fn score(
+    model: &RewardModel,
+    fresh: Vec<Decay>,
+    kept: &mut Vec<Breakdown>,
+    below: &mut dyn FnMut(Breakdown),
+) -> Result<Vec<Decay>> {
     let scored: Vec<Breakdown> =
         fresh.par_iter().map(|d| model.evaluate(d)).collect::<std::result::Result<_, _>>()?;
     let threshold = model.config().threshold;
@@ -309,6 +348,8 @@ fn score(model: &RewardModel, fresh: Vec<Decay>, kept: &mut Vec<Breakdown>) -> R
         if b.is_exact() && b.reward >= threshold {
             found.push(decay);
             kept.push(b);
+        } else {
+            below(b);
         }
     }
     Ok(found)

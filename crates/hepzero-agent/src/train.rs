@@ -76,6 +76,11 @@ pub struct TrainAgentConfig {
     /// self-play (expert iteration: the network proposes, the reward checks); every background
     /// above threshold among them joins the known set. 0 turns it off.
     pub harvest_samples: usize,
+    /// Backgrounds below threshold among the harvest's draws kept per signal and iteration (a
+    /// seeded random subset) as value-only examples: the value head learns which draws are not
+    /// worth scoring (`ProposeConfig::screen`) while the policy learns only from backgrounds
+    /// above threshold.
+    pub harvest_negatives: usize,
     /// How the harvest's and the validation's draws mark other daughter orders (default: exact,
     /// as the shipped model was trained; `Unpriced` is several times faster).
     pub order_marking: OrderMarking,
@@ -114,6 +119,7 @@ impl Default for TrainAgentConfig {
             iterations: 3,
             games_per_signal: 64,
             harvest_samples: 20_000,
+            harvest_negatives: 3_000,
             order_marking: OrderMarking::Exact,
             neighbours: 0,
             selfplay: SelfPlayConfig {
@@ -202,6 +208,10 @@ struct Harvest {
     /// Backgrounds at or above threshold the searches and the draws reached, canonical form, with
     /// their reward.
     found: Vec<(String, f64)>,
+    /// A random subset of the draws scored below threshold (value-only examples), canonical form,
+    /// with their reward (a bound where it was not simulated).
+    #[serde(default)]
+    below: Vec<(String, f64)>,
 }
 
 /// Progress of a long phase: `(phase, done, total)`.
@@ -336,6 +346,8 @@ impl<'a> TrainAgent<'a> {
             }
             halls.push(ranking);
         }
+        // Draws below threshold, per signal, from every iteration's harvest so far.
+        let mut negatives: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); models.len()];
         let mut known: Vec<BTreeMap<String, f64>> = halls
             .iter()
             .map(|r| r.backgrounds.iter().map(|b| (b.background.clone(), b.reward)).collect())
@@ -402,13 +414,18 @@ impl<'a> TrainAgent<'a> {
                     played += harvest.games;
                     games.push(episodes);
                     known[i].extend(harvest.found);
+                    negatives[i].extend(harvest.below);
                 }
                 let mut trainer = trainer;
                 let mut data = self.known_examples(&models, &known)?;
+                for (model, list) in models.iter().zip(&negatives) {
+                    let pairs = list.iter().map(|(b, &r)| (b.as_str(), r));
+                    data.extend(background_examples(model.grammar(), pairs, 0.0)?);
+                }
                 for (i, episodes) in games.iter().enumerate() {
                     let grammar = models[i].grammar();
                     for ep in episodes {
-                        data.push(episode_example(grammar, ep, models[i].config().threshold)?);
+                        data.push(episode_example(grammar, ep)?);
                     }
                 }
                 let stats = self.train_iteration(&mut trainer, &data, k, progress)?;
@@ -434,6 +451,7 @@ impl<'a> TrainAgent<'a> {
                 for (i, _) in models.iter().enumerate() {
                     let harvest: Harvest = read_json(&dir.join(format!("selfplay-{i:02}.json")))?;
                     known[i].extend(harvest.found);
+                    negatives[i].extend(harvest.below);
                 }
             }
         }
@@ -471,7 +489,7 @@ impl<'a> TrainAgent<'a> {
         let mut out = Vec::new();
         for (model, list) in models.iter().zip(known) {
             let pairs = list.iter().map(|(b, &r)| (b.as_str(), r));
-            out.extend(background_examples(model.grammar(), pairs, model.config().threshold)?);
+            out.extend(background_examples(model.grammar(), pairs, 1.0)?);
         }
         Ok(out)
     }
@@ -505,20 +523,30 @@ impl<'a> TrainAgent<'a> {
         writer.sync()?;
         let mut found: Vec<(String, f64)> =
             env.kept_all().into_iter().map(|b| (b.background, b.reward)).collect();
+        let mut below = Vec::new();
         if self.config.harvest_samples > 0 {
             let config = ProposeConfig {
                 samples: self.config.harvest_samples,
                 seed: derive_seed(self.config.seed, &[7, k as u64, i as u64]),
                 order_marking: self.config.order_marking,
                 neighbours: self.config.neighbours,
+                keep_below: self.config.harvest_negatives > 0,
                 ..ProposeConfig::default()
             };
             let proposal = propose(net, &self.device, model, &config, &mut |_, _| {})?;
             found.extend(proposal.ranking.backgrounds.into_iter().map(|b| (b.background, b.reward)));
+            below = proposal.below;
+            // A seeded subset, in canonical order (the draws' order depends on nothing else).
+            below.shuffle(&mut ChaCha8Rng::seed_from_u64(derive_seed(
+                self.config.seed,
+                &[8, k as u64, i as u64],
+            )));
+            below.truncate(self.config.harvest_negatives);
+            below.sort_by(|a, b| a.0.cmp(&b.0));
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
-        write_json(&marker, &Harvest { games: episodes.len() as u64, found })?;
+        write_json(&marker, &Harvest { games: episodes.len() as u64, found, below })?;
         // As a resumed run would: from the files (see the GA phase).
         Ok((read_json(&marker)?, read_records(&records)?.episodes))
     }

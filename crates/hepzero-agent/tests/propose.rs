@@ -9,6 +9,9 @@ use hepzero_reward::RewardConfig;
 use hepzero_tokens::GrammarConfig;
 use hepzero_transformer::{OrderMarking, PolicyValueNet, TransformerConfig};
 
+/// A screen that splits the shipped model's draws on `B0 -> K+ pi-`.
+const SCREEN: f64 = 1e-6;
+
 #[test]
 fn the_shipped_agent_proposes_the_b_to_hh_backgrounds() {
     let model = lhcb_model("B0 -> K+ pi-", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
@@ -138,4 +141,38 @@ fn expanding_what_the_draws_find_rescues_a_policy_that_knows_nothing_of_the_sign
     let (a, b) = (plain.ranking.backgrounds.len(), expanded.ranking.backgrounds.len());
     assert!(b > 2 * a, "{b} backgrounds found with expansion against {a} without");
     assert_eq!(run(32).first_seen, expanded.first_seen);
+}
+
+#[test]
+fn the_screen_keeps_draws_from_the_reward_and_changes_nothing_else() {
+    // Without expansion the draws do not depend on what was scored, so a screened run draws the
+    // same backgrounds as an unscreened one and scores a subset of them: every draw is either
+    // scored or screened, and nothing found with the screen is missed without it.
+    let model = lhcb_model("B0 -> K+ pi-", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
+    let device = select_device(DeviceChoice::Cpu).unwrap().device;
+    let net = shipped_model(&device).unwrap();
+    let run = |screen: f64| {
+        let config =
+            ProposeConfig { samples: 600, seed: 3, neighbours: 0, screen, ..ProposeConfig::default() };
+        propose(&net, &device, &model, &config, &mut |_, _| {}).unwrap()
+    };
+    let (all, screened) = (run(0.0), run(SCREEN));
+    assert_eq!(all.screened, 0);
+    assert!(screened.screened > 0 && !screened.first_seen.is_empty(), "{} screened", screened.screened);
+    assert_eq!(screened.first_seen.len() + screened.screened, all.first_seen.len());
+    let drawn: std::collections::HashMap<u64, usize> = all.first_seen.iter().copied().collect();
+    for (hash, at) in &screened.first_seen {
+        assert_eq!(
+            drawn.get(hash),
+            Some(at),
+            "a screened run scored a background the plain run did not draw"
+        );
+    }
+    let found: std::collections::HashSet<&str> =
+        all.ranking.backgrounds.iter().map(|b| b.background.as_str()).collect();
+    assert!(screened.ranking.backgrounds.iter().all(|b| found.contains(b.background.as_str())));
+    assert_eq!(screened.ranking.evaluations as usize, screened.first_seen.len());
+    // A screen above every reward the value scale can stand for scores nothing.
+    let none = run(100.0);
+    assert_eq!((none.first_seen.len(), none.screened), (0, all.first_seen.len()));
 }

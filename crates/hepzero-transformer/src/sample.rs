@@ -62,6 +62,9 @@ pub struct Distinct {
     /// on a sequence finished within the same batch, on a prefix exhausted meanwhile, or beyond
     /// the decoder's context, yields nothing.
     pub draws: usize,
+    /// The value head's output for each of `sequences` (same order): its estimate, in `[0, 1]`,
+    /// of the complete background's reward, read at the step that chose `END` (no extra pass).
+    pub values: Vec<f32>,
 }
 
 impl PolicyValueNet {
@@ -80,7 +83,7 @@ impl PolicyValueNet {
         for (index, start) in (0..config.count).step_by(config.batch_size.max(1)).enumerate() {
             let n = config.batch_size.min(config.count - start);
             out.extend(
-                self.decode_batch(grammar, config, index, n, None, device)?.into_iter().map(|(_, t)| t),
+                self.decode_batch(grammar, config, index, n, None, device)?.into_iter().map(|(_, t, _)| t),
             );
         }
         Ok(out)
@@ -113,12 +116,15 @@ impl PolicyValueNet {
             let grow = usize::try_from(trie.finished()).unwrap_or(usize::MAX).max(1);
             let n = config.batch_size.min(grow).min(config.count - out.draws);
             let drawn = self.decode_batch(grammar, config, index, n, Some(&mut *trie), device)?;
-            let others: Vec<Vec<TokenId>> = drawn.iter().flat_map(|(_, t)| equivalents(t)).collect();
+            let others: Vec<Vec<TokenId>> = drawn.iter().flat_map(|(_, t, _)| equivalents(t)).collect();
             match marking {
                 OrderMarking::Exact => self.finish_sequences(grammar, config, trie, &others, device)?,
                 OrderMarking::Unpriced => self.mark_sequences(grammar, trie, &others),
             }
-            out.sequences.extend(drawn.into_iter().map(|(row, t)| (out.draws + row, t)));
+            for (row, t, value) in drawn {
+                out.sequences.push((out.draws + row, t));
+                out.values.push(value);
+            }
             out.draws += n;
             index += 1;
         }
@@ -215,7 +221,9 @@ impl PolicyValueNet {
     }
 
     /// Decodes `n` sequences together with stream `index` of the seed; with a trie, draws without
-    /// replacement and keeps only sequences new to it. Returns the complete sequences with their rows.
+    /// replacement and keeps only sequences new to it. Returns the complete sequences with their
+    /// rows and values (the value head at the position that chose `END`: it has seen the whole
+    /// background).
     fn decode_batch(
         &self,
         grammar: &Grammar,
@@ -224,7 +232,7 @@ impl PolicyValueNet {
         n: usize,
         mut trie: Option<&mut DrawTrie>,
         device: &Device,
-    ) -> Result<Vec<(usize, Vec<TokenId>)>> {
+    ) -> Result<Vec<(usize, Vec<TokenId>, f32)>> {
         let vocab = self.config().vocab_size;
         self.config().check_vocabulary(grammar.vocab())?;
         // A sequence still open when the decoder's context is full cannot be completed: it is
@@ -243,12 +251,14 @@ impl PolicyValueNet {
         let mut tokens: Vec<Vec<TokenId>> = vec![Vec::new(); n];
         let mut nodes = vec![DrawTrie::ROOT; n];
         let mut complete = vec![true; n];
+        let mut values = vec![0.0f32; n];
         // `active[r]` = the sequence decoded in row `r` of the (shrinking) decoder batch.
         let mut active: Vec<usize> = (0..n).collect();
         let mut feed = vec![SEP; n];
         while !active.is_empty() {
-            let (logits, _) = self.decode_step(&mut decode, &feed, device)?;
+            let (logits, step_values) = self.decode_step(&mut decode, &feed, device)?;
             let logits = read_f32(logits)?;
+            let step_values = read_f32(step_values)?;
             let mut keep = Vec::with_capacity(active.len());
             feed.clear();
             for (row, (&i, logits)) in active.iter().zip(logits.chunks(vocab)).enumerate() {
@@ -299,6 +309,7 @@ impl PolicyValueNet {
                     )));
                 };
                 if t == END {
+                    values[i] = step_values[row];
                     if let Some(trie) = trie.as_deref_mut() {
                         // Another row of this batch may have finished the same sequence.
                         complete[i] = trie.finish(nodes[i]);
@@ -326,8 +337,9 @@ impl PolicyValueNet {
         Ok(tokens
             .into_iter()
             .zip(complete)
+            .zip(values)
             .enumerate()
-            .filter_map(|(row, (t, c))| c.then_some((row, t)))
+            .filter_map(|(row, ((t, c), v))| c.then_some((row, t, v)))
             .collect())
     }
 }

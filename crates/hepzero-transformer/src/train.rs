@@ -171,9 +171,15 @@ impl Trainer {
         }
         let weight_sum: f32 = weights.iter().sum();
         let real_sum: f32 = real.iter().sum();
-        if weight_sum <= 0.0 {
-            return Err(Error::InvalidConfig("the batch's example weights sum to zero".to_string()));
+        if examples.is_empty() || weight_sum < 0.0 || weight_sum.is_nan() {
+            return Err(Error::InvalidConfig(format!(
+                "a training batch needs examples with non-negative weights (got {} summing to {weight_sum})",
+                examples.len()
+            )));
         }
+        // Weight 0 marks value-only examples (backgrounds below threshold): a batch of only those
+        // has no policy loss.
+        let weight_sum = if weight_sum > 0.0 { weight_sum } else { 1.0 };
 
         let (logits, values) = self.model.forward(&batch, &device);
         let logits = if with_masks {

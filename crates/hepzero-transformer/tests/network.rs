@@ -196,6 +196,44 @@ fn sampled_backgrounds_are_complete_valid_and_reproducible() {
 }
 
 #[test]
+fn a_draws_value_is_the_value_head_on_the_whole_background() {
+    // The value read while decoding (at the step that chose END) must be what a full forward pass
+    // gives for the complete background: the screen before the reward trusts it.
+    use hepzero_mcts::DrawTrie;
+    use hepzero_transformer::{OrderMarking, SampleConfig};
+    let vocab = lhcb_vocab();
+    let g = grammar(&vocab, SIGNAL);
+    let device = cpu();
+    let net = small_net(vocab.len(), 13, &device);
+    let config = SampleConfig { count: 40, batch_size: 8, temperature: 1.0, seed: 9 };
+    let drawn = net
+        .sample_distinct(
+            &g,
+            &config,
+            &mut DrawTrie::new(),
+            &mut |_| Vec::new(),
+            OrderMarking::Unpriced,
+            &device,
+        )
+        .expect("sample");
+    assert_eq!(drawn.values.len(), drawn.sequences.len());
+    let masks: Vec<Vec<u64>> =
+        drawn.sequences.iter().map(|(_, t)| g.valid_next(&g.run(t).expect("run")).words().to_vec()).collect();
+    let queries: Vec<Query> = drawn
+        .sequences
+        .iter()
+        .zip(&masks)
+        .map(|((_, t), valid)| Query { signal: g.signal_tokens(), background: t, valid })
+        .collect();
+    let full = net.evaluate(&queries, &device).expect("evaluate");
+    assert!(max_abs_diff(&full.values, &drawn.values) < 1e-5, "{:?} against {:?}", full.values, drawn.values);
+    // Not all alike (the test can fail if the values were left at a constant).
+    let spread = drawn.values.iter().fold(0.0f32, |m, &v| m.max(v))
+        - drawn.values.iter().fold(1.0f32, |m, &v| m.min(v));
+    assert!(spread > 1e-4, "values {:?}", drawn.values);
+}
+
+#[test]
 fn draws_without_replacement_never_repeat_a_background_and_are_reproducible() {
     use hepzero_mcts::DrawTrie;
     use hepzero_transformer::{OrderMarking, SampleConfig};
