@@ -64,9 +64,12 @@ pub struct ProposeConfig {
     pub chunk: usize,
     /// Screen before the reward: a drawn background whose value-head estimate of its reward
     /// ([`crate::value_reward`]) is below this is not scored (it costs a sequence, not a reward
-    /// evaluation). 0 scores every draw. Only for networks whose value head was trained on the
-    /// log-reward scale with below-threshold examples. Mutants (`neighbours`) are not screened:
+    /// evaluation). 0 (the default) scores every draw. Mutants (`neighbours`) are not screened:
     /// the local search around what was found may still score a background the screen held back.
+    /// For experiments: it needs a value head trained on the log-reward scale with below-threshold
+    /// examples (`train-agent` since this option; the shipped model's head predates that scale),
+    /// and the heads trained so far are calibrated too loosely for a fixed cut to be safe
+    /// (`docs/benchmarks.md`, hepzero-agent, "A screen before the reward").
     pub screen: f64,
     /// Keep the scored backgrounds below threshold in [`Proposal::below`] (training data for
     /// the value head).

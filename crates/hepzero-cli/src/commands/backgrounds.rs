@@ -100,11 +100,6 @@ pub struct BackgroundsArgs {
     /// sequence budget; 0: the network's draws alone.
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
     pub neighbours: usize,
-    /// Agent: a drawn background whose reward the network's value head estimates below this is
-    /// not scored (saves reward evaluations; needs a model trained with below-threshold
-    /// examples, see `train-agent`); 0 scores every draw.
-    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().screen)]
-    pub screen: f64,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -222,7 +217,6 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 temperature: args.temperature,
                 distinct: !args.with_replacement,
                 neighbours: args.neighbours,
-                screen: args.screen,
                 order_marking: if args.exact_order_marking {
                     hepzero_transformer::OrderMarking::Exact
                 } else {

@@ -92,11 +92,6 @@ pub struct FinderArgs {
     /// sequence budget; 0: the network's draws alone.
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
     pub neighbours: usize,
-    /// Agent: a drawn background whose reward the network's value head estimates below this is
-    /// not scored (saves reward evaluations; needs a model trained with below-threshold
-    /// examples, see `train-agent`); 0 scores every draw.
-    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().screen)]
-    pub screen: f64,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -247,7 +242,6 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
     config.agent.neighbours = args.neighbours;
-    config.agent.screen = args.screen;
     if args.exact_order_marking {
         config.agent.order_marking = hepzero_transformer::OrderMarking::Exact;
     }
