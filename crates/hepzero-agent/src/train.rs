@@ -355,7 +355,7 @@ impl<'a> TrainAgent<'a> {
 
         // Phase 2: pre-training on the halls of fame.
         let train_device = self.device.clone().autodiff();
-        let examples = self.known_examples(&models, &known)?;
+        let examples = self.known_examples(&models, &known, 1.0)?;
         let done0 = self.iteration_dir(0);
         if !done0.join("trainer.json").exists() {
             let start = Instant::now();
@@ -417,11 +417,8 @@ impl<'a> TrainAgent<'a> {
                     negatives[i].extend(harvest.below);
                 }
                 let mut trainer = trainer;
-                let mut data = self.known_examples(&models, &known)?;
-                for (model, list) in models.iter().zip(&negatives) {
-                    let pairs = list.iter().map(|(b, &r)| (b.as_str(), r));
-                    data.extend(background_examples(model.grammar(), pairs, 0.0)?);
-                }
+                let mut data = self.known_examples(&models, &known, 1.0)?;
+                data.extend(self.known_examples(&models, &negatives, 0.0)?);
                 for (i, episodes) in games.iter().enumerate() {
                     let grammar = models[i].grammar();
                     for ep in episodes {
@@ -480,16 +477,18 @@ impl<'a> TrainAgent<'a> {
         Ok(load_module_bytes(skeleton, bytes, "trainer".as_ref())?)
     }
 
-    /// Supervised examples of every known background, signal by signal in canonical-string order.
+    /// Examples of every known background, signal by signal in canonical-string order, with
+    /// policy weight `policy_weight` (1: backgrounds to learn to draw; 0: value-only).
     fn known_examples(
         &self,
         models: &[RewardModel],
         known: &[BTreeMap<String, f64>],
+        policy_weight: f32,
     ) -> Result<Vec<Example>> {
         let mut out = Vec::new();
         for (model, list) in models.iter().zip(known) {
             let pairs = list.iter().map(|(b, &r)| (b.as_str(), r));
-            out.extend(background_examples(model.grammar(), pairs, 1.0)?);
+            out.extend(background_examples(model.grammar(), pairs, policy_weight)?);
         }
         Ok(out)
     }
@@ -536,7 +535,7 @@ impl<'a> TrainAgent<'a> {
             let proposal = propose(net, &self.device, model, &config, &mut |_, _| {})?;
             found.extend(proposal.ranking.backgrounds.into_iter().map(|b| (b.background, b.reward)));
             below = proposal.below;
-            // A seeded subset, in canonical order (the draws' order depends on nothing else).
+            // A seeded subset, written in canonical-string order like `found`.
             below.shuffle(&mut ChaCha8Rng::seed_from_u64(derive_seed(
                 self.config.seed,
                 &[8, k as u64, i as u64],
