@@ -109,6 +109,11 @@ fn log_probabilities(
     Ok(out)
 }
 
+/// ln A, the log of a background's analytic factors (production ratio x BR ratio x mis-ID).
+fn log_analytic(b: &Breakdown) -> f64 {
+    (b.production_ratio * b.br_ratio * b.misid).max(f64::MIN_POSITIVE).ln()
+}
+
 /// The candidates `(key, hash, simulated)` in descending order of key (ties by hash).
 fn ranked(mut keyed: Vec<(f64, u64, bool)>) -> Vec<(u64, bool)> {
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -161,8 +166,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .par_iter()
             .map(|d| {
                 let b = model.evaluate(d)?;
-                let a = (b.production_ratio * b.br_ratio * b.misid).max(f64::MIN_POSITIVE);
-                Ok((a.ln(), model.grammar().canonical_hash(d), b.is_exact()))
+                Ok((log_analytic(&b), model.grammar().canonical_hash(d), b.is_exact()))
             })
             .collect::<Result<_, hepzero_reward::Error>>()?;
         let log_p = log_probabilities(&net, model.grammar(), &candidates, &device)?;
@@ -203,11 +207,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let b = agent_model.evaluate(&d)?;
             let hash = grammar.canonical_hash(&d);
             simulated.insert(hash, b.is_exact());
-            built_keys.push((
-                (b.production_ratio * b.br_ratio * b.misid).max(f64::MIN_POSITIVE).ln(),
-                hash,
-                b.is_exact(),
-            ));
+            built_keys.push((log_analytic(&b), hash, b.is_exact()));
             built.push(d);
         }
         let order: Vec<(u64, bool)> = proposal
