@@ -362,6 +362,52 @@ impl DecayChain {
     pub fn reconstructed_threshold(&self) -> f64 {
         self.leaves.iter().filter(|l| l.reconstructed).map(|l| l.hypothesis_mass).sum()
     }
+
+    /// The range the candidate mass can take before detector smearing: `(lo, hi)` in GeV, `hi`
+    /// infinite where no finite bound holds.
+    ///
+    /// With true masses m_i and assigned masses h_i of the reconstructed particles and the head
+    /// mass M, m^2 = sum h_i^2 + 2 sum_{i<j} (E'_i E'_j - p_i.p_j) with E'_i = sqrt(p_i^2 + h_i^2):
+    /// - always m >= sum h_i;
+    /// - if every h_i <= m_i, E'_i <= E_i, so m^2 <= m_vis^2 - sum (m_i^2 - h_i^2), and
+    ///   m_vis <= M - (the masses of the particles left out);
+    /// - if every h_i >= m_i and nothing is left out, m^2 >= M^2 + sum (h_i^2 - m_i^2).
+    ///
+    /// A heavier hypothesis shifts the mass up by an amount that grows with the momentum
+    /// asymmetry of the tracks, so with one, `hi` is infinite.
+    #[must_use]
+    pub fn reconstructed_mass_range(&self) -> (f64, f64) {
+        let (mut lo, mut lost) = (0.0f64, 0.0f64);
+        let (mut lighter, mut heavier) = (0.0f64, 0.0f64);
+        let (mut all_lighter, mut all_heavier, mut nothing_lost) = (true, true, true);
+        for leaf in &self.leaves {
+            let p = &self.particles[leaf.index];
+            let m = p.species.mass;
+            if !leaf.reconstructed {
+                // A wide particle left out undecayed may be lighter than nominal.
+                lost += if p.wide { 0.0 } else { m };
+                nothing_lost = false;
+                continue;
+            }
+            let h = leaf.hypothesis_mass;
+            lo += h;
+            all_lighter &= h <= m;
+            all_heavier &= h >= m;
+            lighter += m * m - h * h;
+            heavier += h * h - m * m;
+        }
+        let head = &self.particles[0];
+        if nothing_lost && all_heavier {
+            lo = lo.max((head.min_mass * head.min_mass + heavier).sqrt());
+        }
+        let hi = if all_lighter {
+            let visible = (head.max_mass - lost).max(0.0);
+            (visible * visible - lighter).max(0.0).sqrt().max(lo)
+        } else {
+            f64::INFINITY
+        };
+        (lo, hi)
+    }
 }
 
 #[cfg(test)]

@@ -436,3 +436,50 @@ fn four_pi_smearing_at_rest_is_well_defined() {
     // p* = 2.6 GeV: sigma_p/p about 0.5% on each track, so sigma_m of order 10-20 MeV.
     assert!(sm.peak_sigma > 0.005 && sm.peak_sigma < 0.03, "{sm:?}");
 }
+
+/// The analytic candidate-mass range holds every candidate before smearing: a missing pi0 (the
+/// endpoint m_B - m_pi0), a kaon taken as a pion beside it (a lighter hypothesis lowers the
+/// endpoint to sqrt((m_B - m_pi0)^2 - m_K^2 + m_pi^2)), a pion taken as a kaon with nothing lost
+/// (above sqrt(m_B^2 + m_K^2 - m_pi^2), no upper bound) and a chain with both.
+#[test]
+fn reconstructed_mass_range_holds_every_unsmeared_candidate() {
+    let (mb, mk, mpi, mpi0) = (mass("B0"), mass("K+"), mass("pi+"), mass("pi0"));
+    let endpoint = mb - mpi0;
+    let cases = [
+        (
+            b0(vec![ChainTree::leaf("K+"), ChainTree::leaf("pi-"), ChainTree::missing("pi0")]),
+            (mk + mpi, endpoint),
+        ),
+        (
+            b0(vec![ChainTree::as_species("K+", "pi+"), ChainTree::leaf("pi-"), ChainTree::missing("pi0")]),
+            (2.0 * mpi, (endpoint * endpoint - mk * mk + mpi * mpi).sqrt()),
+        ),
+        (
+            b0(vec![ChainTree::as_species("pi+", "K+"), ChainTree::leaf("pi-")]),
+            ((mb * mb + mk * mk - mpi * mpi).sqrt(), f64::INFINITY),
+        ),
+        (
+            b0(vec![
+                ChainTree::decay("K*+", vec![ChainTree::leaf("K+"), ChainTree::missing("pi0")]),
+                ChainTree::as_species("pi-", "K-"),
+            ]),
+            (2.0 * mk, f64::INFINITY),
+        ),
+    ];
+    let options = SimOptions {
+        detector: DetectorConfig { smear: false, ..DetectorConfig::default() },
+        ..SimOptions::default()
+    };
+    for (tree, (lo, hi)) in cases {
+        let chain = DecayChain::from_tree(table(), &tree).unwrap();
+        let (got_lo, got_hi) = chain.reconstructed_mass_range();
+        assert!((got_lo - lo).abs() < 1e-9 && (got_hi == hi || (got_hi - hi).abs() < 1e-9), "{tree:?}");
+        let s = FastSim::new(chain, options.clone()).unwrap().sample(50_000, 11).unwrap();
+        let (min, max) = s.masses.iter().fold((f64::MAX, f64::MIN), |(a, b), &m| (a.min(m), b.max(m)));
+        assert!(min >= lo * (1.0 - 1e-12) && max <= hi * (1.0 + 1e-12), "{tree:?}: [{min}, {max}]");
+        // Finite endpoints are reached (phase space populates them).
+        if hi.is_finite() {
+            assert!(max > hi - 0.03, "{tree:?}: max {max} against {hi}");
+        }
+    }
+}

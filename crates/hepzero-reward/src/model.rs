@@ -321,6 +321,13 @@ impl RewardModel {
         })
     }
 
+    /// The range `(lo, hi)` in GeV a background's candidate mass can take before detector
+    /// smearing (`hi` infinite where no bound holds; see
+    /// [`DecayChain::reconstructed_mass_range`]).
+    pub fn reconstructed_mass_range(&self, background: &Decay) -> Result<(f64, f64)> {
+        Ok(decay_chain(&self.grammar, self.particles, background)?.reconstructed_mass_range())
+    }
+
     /// Simulates a decay (signal or background) and returns its reconstructed-mass sample, for plots.
     pub fn mass_sample(&self, decay: &Decay, events: u64) -> Result<Vec<f64>> {
         let sim = simulation(&self.grammar, self.particles, decay, &self.config.simulation)?;
@@ -394,9 +401,13 @@ fn simulation(
     decay: &Decay,
     options: &SimOptions,
 ) -> Result<FastSim> {
+    Ok(FastSim::new(decay_chain(grammar, particles, decay)?, options.clone())?)
+}
+
+fn decay_chain(grammar: &Grammar, particles: &ParticleTable, decay: &Decay) -> Result<DecayChain> {
     let tree = chain_tree(grammar, decay);
     // The PDG table gives neutrinos no mass; kinematically they are massless.
-    let chain = DecayChain::from_tree_with(&tree, |name| {
+    Ok(DecayChain::from_tree_with(&tree, |name| {
         let Some(p) = particles.find(name) else { return Ok(None) };
         if p.mass.is_none() && matches!(p.pdg_id.unsigned_abs(), 12 | 14 | 16) {
             let mut massless = p.clone();
@@ -404,8 +415,7 @@ fn simulation(
             return SimSpecies::from_table(particles, &massless).map(Some);
         }
         SimSpecies::from_table(particles, p).map(Some)
-    })?;
-    Ok(FastSim::new(chain, options.clone())?)
+    })?)
 }
 
 #[cfg(test)]
