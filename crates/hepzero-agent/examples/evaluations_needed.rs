@@ -6,8 +6,9 @@
 //!   one teacher-forced pass);
 //! - the oracle's candidates in descending order of A; the same with the candidates the
 //!   kinematic bound excludes moved to the end (their candidate mass cannot reach the fit range:
-//!   `RewardModel::reconstructed_mass_range` widened by `SMEARING_MARGIN`); and in descending
-//!   order of p x A^beta;
+//!   `RewardModel::reconstructed_mass_range` widened by `SMEARING_MARGIN`); the same with the
+//!   candidates whose simulated overlap is zero moved to the end instead (an ideal: what knowing
+//!   in advance which overlaps vanish would buy); and in descending order of p x A^beta;
 //! - a perfect ranker (every evaluation a background).
 //!
 //! Each is given as all evaluations / those that ran the detector simulation (the others stop at
@@ -159,10 +160,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * recall
     );
     println!(
-        "| signal | oracle bkgs | GA | agent | agent's backgrounds by p x A^{beta} | order by A | order by A, excluded last | order by p x A^{beta} | perfect ranker |"
+        "| signal | oracle bkgs | GA | agent | agent's backgrounds by p x A^{beta} | order by A | order by A, excluded last | order by A, zero overlaps last | order by p x A^{beta} | perfect ranker |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
-    let mut totals = [(0.0, 0.0); 7];
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let mut totals = [(0.0, 0.0); 8];
     let mut events = Vec::new();
     for signal in &signals {
         // The oracle: ground truth, and every candidate's analytic factors.
@@ -175,7 +176,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Both ranges the overlap is counted in (the window lies inside the default fit range).
         let (fit, window) = (model.signal().fit_range, model.signal().signal_window);
         let (range_lo, range_hi) = (fit.lo.min(window.lo), fit.hi.max(window.hi));
-        let scored: Vec<(f64, u64, bool, bool, u64)> = candidates
+        let scored: Vec<(f64, u64, bool, bool, u64, bool)> = candidates
             .par_iter()
             .map(|d| {
                 let b = model.evaluate(d)?;
@@ -183,7 +184,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let excluded =
                     hi * (1.0 + SMEARING_MARGIN) < range_lo || lo * (1.0 - SMEARING_MARGIN) >= range_hi;
                 let generated = b.figures.map_or(0, |f| f.events);
-                Ok((log_analytic(&b), model.grammar().canonical_hash(d), b.is_exact(), excluded, generated))
+                let zero = b.overlap == Some(0.0);
+                Ok((
+                    log_analytic(&b),
+                    model.grammar().canonical_hash(d),
+                    b.is_exact(),
+                    excluded,
+                    generated,
+                    zero,
+                ))
             })
             .collect::<Result<_, hepzero_reward::Error>>()?;
         let analytic: Vec<(f64, u64, bool)> = scored.iter().map(|x| (x.0, x.1, x.2)).collect();
@@ -191,13 +200,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let bounded: Vec<(f64, u64, bool)> =
             scored.iter().map(|x| if x.3 { (x.0 - 1e6, x.1, false) } else { (x.0, x.1, x.2) }).collect();
         let bounded_at = reach(&running(&ranked(bounded), &truth), needed);
+        let vanishing: Vec<(f64, u64, bool)> =
+            scored.iter().map(|x| if x.5 { (x.0 - 1e6, x.1, false) } else { (x.0, x.1, x.2) }).collect();
+        let vanishing_at = reach(&running(&ranked(vanishing), &truth), needed);
         let total_events: u64 = scored.iter().map(|x| x.4).sum();
         let excluded_events: u64 = scored.iter().filter(|x| x.3).map(|x| x.4).sum();
+        let zero_events: u64 = scored.iter().filter(|x| x.5).map(|x| x.4).sum();
         let excluded_sims = scored.iter().filter(|x| x.3 && x.2).count();
+        let share = |e: u64| 100.0 * e as f64 / total_events.max(1) as f64;
         events.push(format!(
-            "| `{signal}` | {} | {excluded_sims} | {total_events} | {excluded_events} ({:.1}%) |",
+            "| `{signal}` | {} | {excluded_sims} | {} | {total_events} | {excluded_events} ({:.1}%) | {zero_events} ({:.1}%) |",
             scored.iter().filter(|x| x.2).count(),
-            100.0 * excluded_events as f64 / total_events.max(1) as f64
+            scored.iter().filter(|x| x.5).count(),
+            share(excluded_events),
+            share(zero_events)
         ));
         let log_p = log_probabilities(&net, model.grammar(), &candidates, &device)?;
         let product: Vec<_> =
@@ -259,6 +275,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             agent_ranked_at,
             analytic_at,
             bounded_at,
+            vanishing_at,
             product_at,
             perfect,
         ]) {
@@ -267,13 +284,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             t.1 += sim;
         }
         println!(
-            "| `{signal}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{signal}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             truth.len(),
             cell(ga_at),
             cell(agent_at),
             cell(agent_ranked_at),
             cell(analytic_at),
             cell(bounded_at),
+            cell(vanishing_at),
             cell(product_at),
             cell(perfect)
         );
@@ -286,17 +304,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("agent's backgrounds by p x A^beta", 2),
         ("order by A", 3),
         ("order by A, excluded last", 4),
-        ("order by p x A^beta", 5),
-        ("perfect ranker", 6),
+        ("order by A, zero overlaps last", 5),
+        ("order by p x A^beta", 6),
+        ("perfect ranker", 7),
     ] {
         let (all, sim) = ratio(0, j);
         println!("\nGA / {name}: {all:.1}x in all evaluations, {sim:.1}x in simulated ones");
     }
     println!("\nThe oracle's simulations the kinematic bound would save:\n");
     println!(
-        "| signal | simulated candidates | of them excluded | simulated events | on excluded candidates |"
+        "| signal | simulated candidates | of them excluded | with zero overlap | simulated events | on excluded candidates | on zero overlaps |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for row in events {
         println!("{row}");
     }
