@@ -13,8 +13,8 @@
 //!
 //! Each is given as all evaluations / those that ran the detector simulation (the others stop at
 //! the reward's upper bound). It bounds what the issue's "10x fewer evaluations than the GA" asks
-//! of a learnt policy. A second table gives the share of the oracle's simulated events spent on
-//! candidates the kinematic bound excludes.
+//! of a learnt policy. A second table gives the shares of the oracle's simulated events spent on
+//! candidates the kinematic bound excludes and on candidates whose overlap comes out zero.
 //!
 //! ```text
 //! cargo run --release -p hepzero-agent --example evaluations_needed -- [--model DIR] [--recall 0.95] [--beta 2] "SIGNAL" ...
