@@ -1,0 +1,79 @@
+//! Every candidate the oracle enumerates for each signal, as one CSV row: its analytic factors
+//! (ln A), whether the reward simulated it, its overlap, whether it is a background above
+//! threshold, and inputs known without simulating (the unsmeared candidate-mass range, the head
+//! mass, the particles lost and their masses, the mis-identifications and their mass shifts).
+//! `docs/analysis/overlap_estimate.py` learns the overlap from these on the training signals and
+//! ranks the unseen signals' candidates with it.
+//!
+//! ```text
+//! cargo run --release -p hepzero-agent --example overlap_features -- OUT.csv "SIGNAL" ...
+//! ```
+use hepzero_agent::benchmark::BenchmarkConfig;
+use hepzero_agent::{lhcb_model, ranking_hashes};
+use hepzero_finder::{OracleConfig, enumerate_backgrounds, run_oracle};
+use hepzero_pdg::DecayTable;
+use hepzero_tokens::Recon;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use std::io::Write;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let out = args.next().ok_or("usage: overlap_features OUT.csv SIGNAL...")?;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);
+    writeln!(
+        f,
+        "signal,hash,log_a,simulated,overlap,truth,lo,hi,ms,head,n_lost,lost_mass,n_misid,shift2,n_reco"
+    )?;
+    let mut config = BenchmarkConfig::default();
+    config.reward.seed = 0;
+    for (si, signal) in args.enumerate() {
+        let model = lhcb_model(&signal, &config.limits, &config.reward)?;
+        let oracle = run_oracle(&model, DecayTable::lhcb_default(), &OracleConfig::default(), &|_, _| {})?;
+        let truth: FxHashSet<u64> = ranking_hashes(&model, &oracle)?.into_iter().collect();
+        let candidates =
+            enumerate_backgrounds(model.grammar(), DecayTable::lhcb_default(), &OracleConfig::default())?;
+        let ms = model.signal().nominal_mass;
+        let (g, particles) = (model.grammar(), hepzero_pdg::ParticleTable::lhcb_default());
+        // Neutrinos have no PDG mass: massless.
+        let mass = |id| particles.find(g.vocab().name(id)).and_then(|p| p.mass).unwrap_or(0.0);
+        let rows: Vec<String> = candidates
+            .par_iter()
+            .map(|d| {
+                let b = model.evaluate(d)?;
+                let (lo, hi) = model.reconstructed_mass_range(d)?;
+                let log_a = (b.production_ratio * b.br_ratio * b.misid).max(f64::MIN_POSITIVE).ln();
+                let hash = g.canonical_hash(d);
+                let (mut n_lost, mut lost_mass, mut n_misid, mut shift2, mut n_reco) = (0, 0.0, 0, 0.0, 0);
+                for (truth_id, recon) in d.leaves() {
+                    match recon {
+                        Recon::Missing => {
+                            n_lost += 1;
+                            lost_mass += mass(truth_id);
+                        }
+                        Recon::AsItself => n_reco += 1,
+                        Recon::As(other) => {
+                            n_reco += 1;
+                            n_misid += 1;
+                            shift2 += mass(other).powi(2) - mass(truth_id).powi(2);
+                        }
+                    }
+                }
+                let simulated = u8::from(b.is_exact());
+                let overlap = b.overlap.unwrap_or(f64::NAN);
+                let is_truth = u8::from(truth.contains(&hash));
+                // 99 GeV stands for "no upper bound".
+                let hi = if hi.is_finite() { hi } else { 99.0 };
+                let head = mass(d.parent);
+                Ok(format!(
+                    "{si},{hash},{log_a},{simulated},{overlap},{is_truth},{lo},{hi},{ms},{head},{n_lost},{lost_mass},{n_misid},{shift2},{n_reco}"
+                ))
+            })
+            .collect::<Result<_, hepzero_reward::Error>>()?;
+        for r in rows {
+            writeln!(f, "{r}")?;
+        }
+        eprintln!("{signal}: {} candidates", candidates.len());
+    }
+    Ok(())
+}
