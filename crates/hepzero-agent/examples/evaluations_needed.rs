@@ -6,7 +6,7 @@
 //!   one teacher-forced pass);
 //! - the oracle's candidates in descending order of A; the same with the candidates the
 //!   kinematic bound excludes moved to the end (their candidate mass cannot reach the fit range:
-//!   `RewardModel::reconstructed_mass_range` widened by `SMEARING_MARGIN`); the same with the
+//!   `DecayChain::reconstructed_mass_range` widened by `SMEARING_MARGIN`); the same with the
 //!   candidates whose simulated overlap is zero moved to the end instead (an ideal: what knowing
 //!   in advance which overlaps vanish would buy); and in descending order of p x A^beta;
 //! - a perfect ranker (every evaluation a background).
@@ -38,6 +38,10 @@ use std::sync::Mutex;
 /// range: about 10 standard deviations of the worst track momentum resolution (1.12%). The
 /// largest excess over the unsmeared endpoint seen among candidates with an overlap was 1.7%.
 const SMEARING_MARGIN: f64 = 0.1;
+
+/// An oracle candidate: (ln A, hash, simulated, kinematically excluded, events simulated,
+/// overlap zero).
+type Scored = (f64, u64, bool, bool, u64, bool);
 
 /// Distinct backgrounds scored so far, and `(hash, simulated)` of each in the order scored.
 type ScoreLog = (FxHashSet<u64>, Vec<(u64, bool)>);
@@ -121,7 +125,7 @@ fn log_probabilities(
 
 /// ln A, the log of a background's analytic factors (production ratio x BR ratio x mis-ID).
 fn log_analytic(b: &Breakdown) -> f64 {
-    (b.production_ratio * b.br_ratio * b.misid).max(f64::MIN_POSITIVE).ln()
+    b.analytic().max(f64::MIN_POSITIVE).ln()
 }
 
 /// The candidates `(key, hash, simulated)` in descending order of key (ties by hash).
@@ -176,11 +180,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Both ranges the overlap is counted in (the window lies inside the default fit range).
         let (fit, window) = (model.signal().fit_range, model.signal().signal_window);
         let (range_lo, range_hi) = (fit.lo.min(window.lo), fit.hi.max(window.hi));
-        let scored: Vec<(f64, u64, bool, bool, u64, bool)> = candidates
+        let scored: Vec<Scored> = candidates
             .par_iter()
             .map(|d| {
                 let b = model.evaluate(d)?;
-                let (lo, hi) = model.reconstructed_mass_range(d)?;
+                let (lo, hi) = model.decay_chain(d)?.reconstructed_mass_range();
                 let excluded =
                     hi * (1.0 + SMEARING_MARGIN) < range_lo || lo * (1.0 - SMEARING_MARGIN) >= range_hi;
                 let generated = b.figures.map_or(0, |f| f.events);
@@ -196,13 +200,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect::<Result<_, hepzero_reward::Error>>()?;
         let analytic: Vec<(f64, u64, bool)> = scored.iter().map(|x| (x.0, x.1, x.2)).collect();
-        // Excluded candidates last, still in order of A (an exclusion costs no simulation).
-        let bounded: Vec<(f64, u64, bool)> =
-            scored.iter().map(|x| if x.3 { (x.0 - 1e6, x.1, false) } else { (x.0, x.1, x.2) }).collect();
-        let bounded_at = reach(&running(&ranked(bounded), &truth), needed);
-        let vanishing: Vec<(f64, u64, bool)> =
-            scored.iter().map(|x| if x.5 { (x.0 - 1e6, x.1, false) } else { (x.0, x.1, x.2) }).collect();
-        let vanishing_at = reach(&running(&ranked(vanishing), &truth), needed);
+        // In order of A with the flagged candidates last, unsimulated: the excluded ones, then
+        // (the ideal) those whose overlap is zero.
+        let flagged_last = |flag: fn(&Scored) -> bool| {
+            let keyed =
+                scored.iter().map(|x| if flag(x) { (x.0 - 1e6, x.1, false) } else { (x.0, x.1, x.2) });
+            reach(&running(&ranked(keyed.collect()), &truth), needed)
+        };
+        let bounded_at = flagged_last(|x| x.3);
+        let vanishing_at = flagged_last(|x| x.5);
         let total_events: u64 = scored.iter().map(|x| x.4).sum();
         let excluded_events: u64 = scored.iter().filter(|x| x.3).map(|x| x.4).sum();
         let zero_events: u64 = scored.iter().filter(|x| x.5).map(|x| x.4).sum();

@@ -12,7 +12,6 @@ use hepzero_agent::benchmark::BenchmarkConfig;
 use hepzero_agent::{lhcb_model, ranking_hashes};
 use hepzero_finder::{OracleConfig, enumerate_backgrounds, run_oracle};
 use hepzero_pdg::DecayTable;
-use hepzero_tokens::Recon;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::io::Write;
@@ -34,29 +33,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let candidates =
             enumerate_backgrounds(model.grammar(), DecayTable::lhcb_default(), &OracleConfig::default())?;
         let ms = model.signal().nominal_mass;
-        let (g, particles) = (model.grammar(), hepzero_pdg::ParticleTable::lhcb_default());
-        // Neutrinos have no PDG mass: massless.
-        let mass = |id| particles.find(g.vocab().name(id)).and_then(|p| p.mass).unwrap_or(0.0);
+        let g = model.grammar();
         let rows: Vec<String> = candidates
             .par_iter()
             .map(|d| {
                 let b = model.evaluate(d)?;
-                let (lo, hi) = model.reconstructed_mass_range(d)?;
-                let log_a = (b.production_ratio * b.br_ratio * b.misid).max(f64::MIN_POSITIVE).ln();
+                // The masses and hypotheses the reward simulates.
+                let chain = model.decay_chain(d)?;
+                let (lo, hi) = chain.reconstructed_mass_range();
+                let log_a = b.analytic().max(f64::MIN_POSITIVE).ln();
                 let hash = g.canonical_hash(d);
                 let (mut n_lost, mut lost_mass, mut n_misid, mut shift2, mut n_reco) = (0, 0.0, 0, 0.0, 0);
-                for (truth_id, recon) in d.leaves() {
-                    match recon {
-                        Recon::Missing => {
-                            n_lost += 1;
-                            lost_mass += mass(truth_id);
-                        }
-                        Recon::AsItself => n_reco += 1,
-                        Recon::As(other) => {
-                            n_reco += 1;
-                            n_misid += 1;
-                            shift2 += mass(other).powi(2) - mass(truth_id).powi(2);
-                        }
+                for leaf in chain.leaves() {
+                    let m = chain.particles()[leaf.index].species.mass;
+                    if !leaf.reconstructed {
+                        n_lost += 1;
+                        lost_mass += m;
+                        continue;
+                    }
+                    n_reco += 1;
+                    if leaf.hypothesis_mass != m {
+                        n_misid += 1;
+                        shift2 += leaf.hypothesis_mass.powi(2) - m * m;
                     }
                 }
                 let simulated = u8::from(b.is_exact());
@@ -64,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let is_truth = u8::from(truth.contains(&hash));
                 // 99 GeV stands for "no upper bound".
                 let hi = if hi.is_finite() { hi } else { 99.0 };
-                let head = mass(d.parent);
+                let head = chain.head().mass;
                 Ok(format!(
                     "{si},{hash},{log_a},{simulated},{overlap},{is_truth},{lo},{hi},{ms},{head},{n_lost},{lost_mass},{n_misid},{shift2},{n_reco}"
                 ))

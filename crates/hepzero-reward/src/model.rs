@@ -141,6 +141,11 @@ pub struct Breakdown {
 }
 
 impl Breakdown {
+    /// The analytic factors A = production ratio x BR ratio x mis-ID (all but the overlap).
+    pub fn analytic(&self) -> f64 {
+        self.production_ratio * self.br_ratio * self.misid
+    }
+
     /// Whether the reward is exact (simulated) rather than a bound.
     pub fn is_exact(&self) -> bool {
         self.overlap.is_some()
@@ -321,11 +326,11 @@ impl RewardModel {
         })
     }
 
-    /// The range `(lo, hi)` in GeV a background's candidate mass can take before detector
-    /// smearing (`hi` infinite where no bound holds; see
+    /// The fast simulation's resolved chain of a decay: the masses, mass hypotheses and
+    /// reconstruction the reward simulates (e.g. for
     /// [`DecayChain::reconstructed_mass_range`]).
-    pub fn reconstructed_mass_range(&self, background: &Decay) -> Result<(f64, f64)> {
-        Ok(decay_chain(&self.grammar, self.particles, background)?.reconstructed_mass_range())
+    pub fn decay_chain(&self, decay: &Decay) -> Result<DecayChain> {
+        decay_chain(&self.grammar, self.particles, decay)
     }
 
     /// Simulates a decay (signal or background) and returns its reconstructed-mass sample, for plots.
