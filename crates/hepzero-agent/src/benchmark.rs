@@ -4,16 +4,14 @@
 //! evaluations (distinct backgrounds scored) and wall time, per signal and in total. Each method
 //! gets its own reward model, so no method profits from another's cached rewards.
 
-use crate::propose::{ProposeConfig, propose};
+use crate::propose::{Agent, ProposeConfig};
 use crate::train::{read_json, write_json};
 use crate::{Result, SignalList};
-use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::{GaSearchConfig, OracleConfig, Ranking, run_ga, run_oracle};
 use hepzero_genetic::Control;
 use hepzero_pdg::DecayTable;
 use hepzero_reward::{RewardConfig, RewardModel};
 use hepzero_tokens::GrammarConfig;
-use hepzero_transformer::PolicyValueNet;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -44,7 +42,7 @@ impl Default for BenchmarkConfig {
             limits: GrammarConfig::default(),
             ga: Some(GaSearchConfig::default()),
             agent: ProposeConfig::default(),
-            curve: vec![1_000, 3_000, 10_000, 30_000, 100_000],
+            curve: vec![300, 1_000, 2_000, 3_000, 5_000, 10_000, 30_000, 100_000],
             ga_curve: vec![2, 5, 10, 20],
         }
     }
@@ -95,6 +93,31 @@ pub struct SignalFigures {
     /// The GA's recall at the generations of [`BenchmarkConfig::ga_curve`], then at its end.
     #[serde(default)]
     pub ga_curve: Vec<CurvePoint>,
+    /// The agent's reward evaluations until it had found each share of [`NEEDED_RECALLS`] of this
+    /// signal's backgrounds, exactly (in the order it scored; `None`: never).
+    #[serde(default)]
+    pub agent_needed: Vec<Option<usize>>,
+}
+
+/// The recalls at which [`SignalFigures::agent_needed`] is read.
+pub const NEEDED_RECALLS: [f64; 4] = [0.8, 0.9, 0.95, 0.98];
+
+/// Evaluations until `order` (canonical hashes in the order scored) holds each share of
+/// [`NEEDED_RECALLS`] of `truth`.
+fn evaluations_needed(truth: &FxHashSet<u64>, order: impl Iterator<Item = u64>) -> Vec<Option<usize>> {
+    let targets: Vec<usize> =
+        NEEDED_RECALLS.iter().map(|r| (r * truth.len() as f64).ceil() as usize).collect();
+    let mut out = vec![None; targets.len()];
+    let mut hit = 0;
+    for (i, h) in order.enumerate() {
+        hit += usize::from(truth.contains(&h));
+        for (slot, &t) in out.iter_mut().zip(&targets) {
+            if slot.is_none() && hit >= t {
+                *slot = Some(i + 1);
+            }
+        }
+    }
+    out
 }
 
 /// Totals of one set of signals for one method.
@@ -145,12 +168,12 @@ pub(crate) fn method_figures(oracle: &FxHashSet<u64>, found: &[u64], ranking: &R
     }
 }
 
-/// Measures one signal of `set`; `net` (on `device`) is the agent, if any.
+/// Measures one signal of `set` with the agent, if any.
 pub fn benchmark_signal(
     signal: &str,
     set: &str,
     config: &BenchmarkConfig,
-    net: Option<(&PolicyValueNet, &Device)>,
+    agent: Option<Agent<'_>>,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<SignalFigures> {
     let oracle_model = model(signal, config)?;
@@ -200,17 +223,37 @@ pub fn benchmark_signal(
         });
         out.ga = Some(figures_ga);
     }
-    if let Some((net, device)) = net {
+    if let Some(agent) = agent {
         let agent_model = model(signal, config)?;
         let label = format!("{signal}: agent");
-        let proposal = propose(net, device, &agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
+        let proposal = agent.propose(&agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
         out.agent = Some(method_figures(
             &truth,
             &crate::ranking_hashes(&agent_model, &proposal.ranking)?,
             &proposal.ranking,
         ));
         let truth_list: Vec<u64> = truth.iter().copied().collect();
-        for &n in config.curve.iter().filter(|&&n| n <= config.agent.samples) {
+        out.agent_needed = if proposal.scored.is_empty() {
+            evaluations_needed(&truth, proposal.first_seen.iter().map(|&(h, _)| h))
+        } else {
+            evaluations_needed(&truth, proposal.scored.iter().map(|&(h, _)| h))
+        };
+        if !proposal.scored.is_empty() {
+            // Best-first: the curve's points are reward evaluations, in the order scored.
+            for &n in config.curve.iter().filter(|&&n| n <= proposal.scored.len()) {
+                let first = &proposal.scored[..n];
+                out.agent_curve.push(CurvePoint {
+                    sequences: first.last().map_or(0, |&(_, built)| built),
+                    evaluations: n,
+                    recall: crate::recall(
+                        &truth_list,
+                        &first.iter().map(|&(h, _)| (h, 0)).collect::<Vec<_>>(),
+                        0,
+                    ),
+                });
+            }
+        }
+        for &n in config.curve.iter().filter(|&&n| proposal.scored.is_empty() && n <= config.agent.samples) {
             out.agent_curve.push(CurvePoint {
                 sequences: n,
                 evaluations: proposal.first_seen.iter().filter(|&&(_, at)| at <= n).count(),
@@ -257,18 +300,15 @@ pub(crate) fn store_file(dir: &Path, set: &str, signal: &str) -> PathBuf {
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct StoreHeader {
     config: BenchmarkConfig,
-    /// [`hepzero_backend::weights_fingerprint`] of the agent's network, in hex (none without one).
+    /// [`Agent::fingerprint`] (none without an agent).
     model: Option<String>,
 }
 
 /// Checks `config` and the network `net` against the store's `config.json` (writing it for a new
 /// store): figures of other settings or of another model are never read back as this run's.
-pub(crate) fn open_store(dir: &Path, config: &BenchmarkConfig, net: Option<&PolicyValueNet>) -> Result<()> {
+pub(crate) fn open_store(dir: &Path, config: &BenchmarkConfig, agent: Option<Agent<'_>>) -> Result<()> {
     let path = dir.join("config.json");
-    let header = StoreHeader {
-        config: config.clone(),
-        model: net.map(|n| format!("{:016x}", hepzero_backend::weights_fingerprint(n))),
-    };
+    let header = StoreHeader { config: config.clone(), model: agent.map(|a| a.fingerprint(&config.agent)) };
     if path.exists() {
         let stored: StoreHeader = read_json(&path)?;
         if stored != header {
@@ -293,7 +333,7 @@ pub fn run_benchmark(
     training: &SignalList,
     generalisation: &SignalList,
     config: &BenchmarkConfig,
-    net: Option<(&PolicyValueNet, &Device)>,
+    agent: Option<Agent<'_>>,
     run: &BenchmarkRun,
     progress: &mut dyn FnMut(&str, u64, u64),
     on_signal: &mut dyn FnMut(&SignalFigures),
@@ -304,7 +344,7 @@ pub fn run_benchmark(
         return Err(crate::Error::Config(format!("shard {k}/{n}: need 0 <= k < n")));
     }
     if let Some(dir) = &run.store {
-        open_store(dir, config, net.map(|(n, _)| n))?;
+        open_store(dir, config, agent)?;
     }
     let mut signals = Vec::new();
     let mut position = 0usize;
@@ -317,7 +357,7 @@ pub fn run_benchmark(
                 Some(path) if path.exists() => read_json(path)?,
                 _ if !mine => continue,
                 _ => {
-                    let f = benchmark_signal(&s.signal, set, config, net, progress)
+                    let f = benchmark_signal(&s.signal, set, config, agent, progress)
                         .map_err(|e| list.error(i, e))?;
                     if let Some(path) = &stored {
                         write_json(path, &f)?;
@@ -444,6 +484,34 @@ pub fn markdown(report: &BenchmarkReport) -> String {
             t.seconds
         ));
     }
+    let needed: Vec<&SignalFigures> = report.signals.iter().filter(|x| !x.agent_needed.is_empty()).collect();
+    if !needed.is_empty() {
+        s.push_str("\nThe agent's reward evaluations until it had found each share of the signal's own backgrounds (exact, in the order scored):\n\n| signal | set |");
+        for r in NEEDED_RECALLS {
+            s.push_str(&format!(" {:.0}% |", 100.0 * r));
+        }
+        s.push_str(&format!("\n|---|---|{}\n", "---|".repeat(NEEDED_RECALLS.len())));
+        for x in &needed {
+            s.push_str(&format!("| `{}` | {} |", x.signal, x.set));
+            for n in &x.agent_needed {
+                s.push_str(&n.map_or(" not reached |".to_string(), |n| format!(" {n} |")));
+            }
+            s.push('\n');
+        }
+        for set in ["training", "generalisation"] {
+            let of_set: Vec<&&SignalFigures> = needed.iter().filter(|x| x.set == set).collect();
+            if of_set.is_empty() {
+                continue;
+            }
+            s.push_str(&format!("| sum | {set} |"));
+            for i in 0..NEEDED_RECALLS.len() {
+                let all: Option<usize> =
+                    of_set.iter().map(|x| x.agent_needed.get(i).copied().flatten()).sum();
+                s.push_str(&all.map_or(" not reached |".to_string(), |n| format!(" {n} |")));
+            }
+            s.push('\n');
+        }
+    }
     s.push_str("\nReward evaluations (summed over the set's signals) each method needed to reach a total recall, read off its curve (log-linear between points):\n\n");
     s.push_str("| set | recall | GA evals | agent evals | GA / agent |\n|---|---|---|---|---|\n");
     for set in ["training", "generalisation"] {
@@ -471,7 +539,7 @@ pub fn markdown(report: &BenchmarkReport) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BenchmarkConfig, evaluations_to_recall, open_store};
+    use super::{Agent, BenchmarkConfig, evaluations_to_recall, open_store};
     use hepzero_backend::{DeviceChoice, select_device};
     use hepzero_transformer::{PolicyValueNet, TransformerConfig};
 
@@ -481,18 +549,19 @@ mod tests {
         let shape = TransformerConfig { d_model: 16, heads: 2, d_ff: 32, ..TransformerConfig::new(40) };
         let net = |seed| PolicyValueNet::new(&shape, seed, &device).unwrap();
         let (a, b) = (net(1), net(2));
+        let agent = |net| Some(Agent { net, overlap: None, device: &device });
         let dir = tempfile::tempdir().unwrap();
         let config = BenchmarkConfig::default();
-        open_store(dir.path(), &config, Some(&a)).unwrap();
-        open_store(dir.path(), &config, Some(&a)).unwrap();
+        open_store(dir.path(), &config, agent(&a)).unwrap();
+        open_store(dir.path(), &config, agent(&a)).unwrap();
         // Another network, or none, would read back figures that are not its own: refused.
-        for other in [Some(&b), None] {
+        for other in [agent(&b), None] {
             let err = open_store(dir.path(), &config, other).unwrap_err().to_string();
             assert!(err.contains("config.json") && err.contains("another agent model"), "{err}");
         }
         let mut other = config.clone();
         other.reward.threshold *= 10.0;
-        let err = open_store(dir.path(), &other, Some(&a)).unwrap_err().to_string();
+        let err = open_store(dir.path(), &other, agent(&a)).unwrap_err().to_string();
         assert!(err.contains("other benchmark settings"), "{err}");
     }
 

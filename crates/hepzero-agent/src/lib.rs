@@ -14,18 +14,25 @@
 //! `hepzero-transformer` (the network), so the finder stays usable without the network stack.
 
 pub mod benchmark;
+mod best_first;
 mod data;
 mod error;
+mod overlap;
 mod propose;
 pub mod scaling;
 mod shipped;
 mod signals;
 mod train;
 
+pub use best_first::{estimated_log_rewards, propose_best_first};
 pub use data::{VALUE_CEILING, VALUE_FLOOR, episode_example, ranking_examples, value_reward, value_target};
 pub(crate) use error::file_error;
 pub use error::{Error, Result};
-pub use propose::{Proposal, ProposeConfig, guided_search, propose, state_query};
+pub use overlap::{
+    Features, OVERLAP_FEATURES, OverlapEstimate, OverlapEstimator, OverlapFitConfig, OverlapHeader,
+    OverlapSample, fit_overlap, overlap_features, overlap_samples, shipped_overlap, train_overlap,
+};
+pub use propose::{Agent, Proposal, ProposeConfig, guided_search, propose, state_query};
 pub use shipped::shipped_model;
 pub use signals::{ListedSignal, SignalList, benchmark_generalisation, benchmark_training};
 pub use train::{GaFigures, PhaseReport, ProgressFn, TrainAgent, TrainAgentConfig, TrainingReport};

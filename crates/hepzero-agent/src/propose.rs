@@ -74,6 +74,12 @@ pub struct ProposeConfig {
     /// Keep the scored backgrounds below threshold in [`Proposal::below`] (training data for
     /// the value head).
     pub keep_below: bool,
+    /// Score best-first ([`crate::propose_best_first`]): in descending order of the agent's own
+    /// estimate of the reward (tables and the overlap estimator) instead of the order built.
+    pub best_first: bool,
+    /// With `best_first`: the share of `samples` drawn before scoring starts; the rest goes to
+    /// the expansion's mutants (and to more draws if they do not use it).
+    pub draw_share: f64,
 }
 
 impl Default for ProposeConfig {
@@ -90,6 +96,8 @@ impl Default for ProposeConfig {
             chunk: 8192,
             screen: 0.0,
             keep_below: false,
+            best_first: false,
+            draw_share: 0.5,
         }
     }
 }
@@ -113,6 +121,10 @@ pub struct Proposal {
     /// form, with its reward (a bound where it was not simulated), in the order scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub below: Vec<(String, f64)>,
+    /// Best-first scoring only: `(canonical hash, sequences built by then)` of every background in
+    /// the order the reward scored it (the order built, `first_seen`, otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scored: Vec<(u64, usize)>,
 }
 
 /// The search settings of network-guided self-play: the network's value at the leaves (no random
@@ -180,26 +192,7 @@ pub fn propose(
     };
     let mut done = 0usize;
     let mut chunk_index = 0u64;
-    let mut trie = DrawTrie::new();
-    // The other daughter orders of a background just drawn are marked as drawn too.
-    let orders = BackgroundEnv::new(model).with_equivalent_orders(true);
-    let mut equivalents = |tokens: &[TokenId]| -> Vec<Vec<TokenId>> {
-        let mut state = orders.initial_state();
-        for &t in tokens.iter().chain(std::iter::once(&END)) {
-            orders.apply(&mut state, u32::from(t.0));
-        }
-        let mut out = Vec::new();
-        orders.equivalent_sequences(&state, &mut out);
-        out.into_iter()
-            .map(|seq| {
-                seq.into_iter()
-                    .filter_map(|a| u16::try_from(a).ok())
-                    .map(TokenId)
-                    .filter(|&t| t != END)
-                    .collect()
-            })
-            .collect()
-    };
+    let mut drawer = Drawer::new(net, device, model);
     let mut exhausted = false;
     let mut timeline = Vec::new();
     let ga = GaSearchConfig::default();
@@ -227,17 +220,8 @@ pub fn propose(
                 seed,
             };
             if config.mcts_simulations == 0 && config.distinct {
-                let drawn = net.sample_distinct(
-                    grammar,
-                    &sample,
-                    &mut trie,
-                    &mut equivalents,
-                    config.order_marking,
-                    device,
-                )?;
-                for ((i, mut tokens), value) in drawn.sequences.into_iter().zip(drawn.values) {
-                    tokens.push(END);
-                    let decay = grammar.decode_background(&tokens)?;
+                let drawn = drawer.draw(&sample, config.order_marking)?;
+                for (i, decay, value) in drawn.decays {
                     if config.screen > 0.0 && crate::value_reward(value) < config.screen {
                         screened_out.insert(grammar.canonical_hash(&decay));
                         continue;
@@ -297,12 +281,8 @@ pub fn propose(
             while done < end
                 && let Some(decay) = frontier.pop_front()
             {
-                let parent = BackgroundGenome::new(grammar, decay)?;
-                for m in 0..config.neighbours as u64 {
-                    let seed = crate::derive_seed(config.seed, &[0xe4, parent.canonical_hash(), m]);
-                    let mut child = parent.clone();
-                    problem.mutate(&mut child, &EXPANSION, &mut GaRng::seed_from_u64(seed));
-                    if record(child.decay().clone(), done + 1, &mut fresh) {
+                for child in mutants(problem, grammar, decay, config)? {
+                    if record(child, done + 1, &mut fresh) {
                         done += 1;
                         if done == end {
                             break;
@@ -332,12 +312,96 @@ pub fn propose(
         events_simulated: events1.saturating_sub(events0),
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok(Proposal { ranking, first_seen, timeline, screened: screened_out.len(), below })
+    Ok(Proposal { ranking, first_seen, timeline, screened: screened_out.len(), below, scored: Vec::new() })
+}
+
+/// The `config.neighbours` mutants of a background found (the expansion), each from its own seed
+/// (the parent's canonical hash and its number), so they do not depend on when it is expanded.
+pub(crate) fn mutants(
+    problem: &BackgroundProblem<'_>,
+    grammar: &Grammar,
+    decay: Decay,
+    config: &ProposeConfig,
+) -> Result<Vec<Decay>> {
+    let parent = BackgroundGenome::new(grammar, decay)?;
+    Ok((0..config.neighbours as u64)
+        .map(|m| {
+            let seed = crate::derive_seed(config.seed, &[0xe4, parent.canonical_hash(), m]);
+            let mut child = parent.clone();
+            problem.mutate(&mut child, &EXPANSION, &mut GaRng::seed_from_u64(seed));
+            child.decay().clone()
+        })
+        .collect())
+}
+
+/// Draws without replacement from the network's policy for one signal, chunk after chunk: the
+/// trie of what was drawn persists, and the other daughter orders of each background drawn are
+/// marked as drawn too.
+pub(crate) struct Drawer<'a> {
+    net: &'a PolicyValueNet,
+    device: &'a Device,
+    grammar: &'a Grammar,
+    trie: DrawTrie,
+    orders: BackgroundEnv<'a>,
+}
+
+/// One chunk of draws: `(index within the chunk, background, value-head output)` of each new
+/// sequence, and the sequences drawn (fewer than asked once the whole space has been drawn).
+pub(crate) struct Drawn {
+    pub decays: Vec<(usize, Decay, f32)>,
+    pub draws: usize,
+}
+
+impl<'a> Drawer<'a> {
+    pub(crate) fn new(net: &'a PolicyValueNet, device: &'a Device, model: &'a RewardModel) -> Self {
+        Self {
+            net,
+            device,
+            grammar: model.grammar().as_ref(),
+            trie: DrawTrie::new(),
+            orders: BackgroundEnv::new(model).with_equivalent_orders(true),
+        }
+    }
+
+    pub(crate) fn draw(&mut self, sample: &SampleConfig, marking: OrderMarking) -> Result<Drawn> {
+        let orders = &self.orders;
+        let mut equivalents = |tokens: &[TokenId]| -> Vec<Vec<TokenId>> {
+            let mut state = orders.initial_state();
+            for &t in tokens.iter().chain(std::iter::once(&END)) {
+                orders.apply(&mut state, u32::from(t.0));
+            }
+            let mut out = Vec::new();
+            orders.equivalent_sequences(&state, &mut out);
+            out.into_iter()
+                .map(|seq| {
+                    seq.into_iter()
+                        .filter_map(|a| u16::try_from(a).ok())
+                        .map(TokenId)
+                        .filter(|&t| t != END)
+                        .collect()
+                })
+                .collect()
+        };
+        let drawn = self.net.sample_distinct(
+            self.grammar,
+            sample,
+            &mut self.trie,
+            &mut equivalents,
+            marking,
+            self.device,
+        )?;
+        let mut decays = Vec::with_capacity(drawn.sequences.len());
+        for ((i, mut tokens), value) in drawn.sequences.into_iter().zip(drawn.values) {
+            tokens.push(END);
+            decays.push((i, self.grammar.decode_background(&tokens)?, value));
+        }
+        Ok(Drawn { decays, draws: drawn.draws })
+    }
 }
 
 /// Scores `fresh` in parallel, keeps the backgrounds at or above threshold (exact rewards) in
 /// `kept`, hands the others to `below` and returns the trees of those kept.
-fn score(
+pub(crate) fn score(
     model: &RewardModel,
     fresh: Vec<Decay>,
     kept: &mut Vec<Breakdown>,
@@ -359,6 +423,46 @@ fn score(
 }
 
 /// Seed of chunk `i` (splitmix64 of the pair), so chunks draw independent streams.
-fn chunk_seed(seed: u64, i: u64) -> u64 {
+pub(crate) fn chunk_seed(seed: u64, i: u64) -> u64 {
     crate::derive_seed(seed, &[0x5eed, i])
+}
+
+/// A trained agent: its policy network and, for best-first scoring, its overlap estimator.
+#[derive(Clone, Copy)]
+pub struct Agent<'a> {
+    /// The transformer policy.
+    pub net: &'a PolicyValueNet,
+    /// The overlap estimator ([`ProposeConfig::best_first`] needs one).
+    pub overlap: Option<&'a crate::OverlapEstimator>,
+    /// Where both run.
+    pub device: &'a Device,
+}
+
+impl Agent<'_> {
+    /// Proposes backgrounds for `model`'s signal: best-first if `config.best_first`, else scored
+    /// in the order built ([`propose`]).
+    pub fn propose(
+        &self,
+        model: &RewardModel,
+        config: &ProposeConfig,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Proposal> {
+        if !config.best_first {
+            return propose(self.net, self.device, model, config, progress);
+        }
+        let overlap = self.overlap.ok_or_else(|| {
+            Error::Config("best-first scoring needs an overlap estimator (`hepzero train-overlap`)".into())
+        })?;
+        crate::propose_best_first(self.net, overlap, self.device, model, config, progress)
+    }
+
+    /// What identifies this agent's proposals under `config`: the network's weights and, when
+    /// scoring best-first, the estimator's.
+    pub fn fingerprint(&self, config: &ProposeConfig) -> String {
+        let net = format!("{:016x}", hepzero_backend::weights_fingerprint(self.net));
+        match self.overlap.filter(|_| config.best_first) {
+            Some(o) => format!("{net}+{:016x}", o.fingerprint()),
+            None => net,
+        }
+    }
 }

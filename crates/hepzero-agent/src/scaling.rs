@@ -4,16 +4,14 @@
 //! (ground truth), the GA at its settings, and the agent; the agent's time is read where it first
 //! reaches the GA's recall, so the three times buy the same result (the oracle's is 100%).
 
+use crate::Agent;
 use crate::benchmark::{BenchmarkConfig, MethodFigures, method_figures, open_store, store_file};
-use crate::propose::propose;
 use crate::train::{read_json, write_json};
 use crate::{Error, Result};
-use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::{OracleConfig, run_ga, run_oracle};
 use hepzero_genetic::Control;
 use hepzero_pdg::DecayTable;
 use hepzero_tokens::{GrammarConfig, ParentPolicy};
-use hepzero_transformer::PolicyValueNet;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -99,20 +97,20 @@ pub struct RungFigures {
 }
 
 /// Runs `signal` through `ladder` with the benchmark's reward, GA and agent settings (`config`'s
-/// `limits` are replaced by each rung's); `net` (on `device`) is the agent, if any. With a
+/// `limits` are replaced by each rung's) and the agent, if any. With a
 /// `store` folder, each rung's figures are kept there and read back by a later run (as
 /// [`crate::benchmark::BenchmarkRun::store`]), so a long ladder can be resumed or extended.
 pub fn run_scaling(
     signal: &str,
     ladder: &[Rung],
     config: &BenchmarkConfig,
-    net: Option<(&PolicyValueNet, &Device)>,
+    agent: Option<Agent<'_>>,
     store: Option<&Path>,
     progress: &mut dyn FnMut(&str, u64, u64),
     on_rung: &mut dyn FnMut(&RungFigures),
 ) -> Result<Vec<RungFigures>> {
     if let Some(dir) = store {
-        open_store(dir, config, net.map(|(n, _)| n))?;
+        open_store(dir, config, agent)?;
     }
     let mut out = Vec::with_capacity(ladder.len());
     for rung in ladder {
@@ -152,11 +150,10 @@ pub fn run_scaling(
             let (ranking, _) = run_ga(&ga_model, ga, &mut observer)?;
             figures.ga = Some(method_figures(&truth, &crate::ranking_hashes(&ga_model, &ranking)?, &ranking));
         }
-        if let Some((net, device)) = net {
+        if let Some(agent) = agent {
             let agent_model = model()?;
             let label = format!("{}: agent", rung.label);
-            let proposal =
-                propose(net, device, &agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
+            let proposal = agent.propose(&agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
             let hashes = crate::ranking_hashes(&agent_model, &proposal.ranking)?;
             figures.agent = Some(method_figures(&truth, &hashes, &proposal.ranking));
             if let Some(target) = figures.ga.as_ref().map(|g| g.recall) {

@@ -57,6 +57,8 @@ enum Command {
     Backgrounds(commands::backgrounds::BackgroundsArgs),
     /// Train the background finder's agent: GA hall of fame, pre-training, AlphaZero self-play.
     TrainAgent(commands::train_agent::TrainAgentArgs),
+    /// Train the agent's overlap estimator on the training signals' simulated candidates.
+    TrainOverlap(commands::train_overlap::TrainOverlapArgs),
     /// Benchmarks of the hepzero tools against their ground truth.
     Benchmark(commands::benchmark::BenchmarkArgs),
     // <- commands: add one variant per subcommand above this line
@@ -96,6 +98,7 @@ fn main() -> std::process::ExitCode {
         Command::Fk(args) => commands::evolution::run_fk(args, &globals),
         Command::Backgrounds(args) => commands::backgrounds::run(args, &globals),
         Command::TrainAgent(args) => commands::train_agent::run(args, &globals),
+        Command::TrainOverlap(args) => commands::train_overlap::run(args, &globals),
         Command::Benchmark(args) => commands::benchmark::run(args, &globals),
         // <- commands: add one match arm per subcommand above this line
     };

@@ -12,7 +12,7 @@ use hepzero_agent::benchmark::{
     BenchmarkConfig, BenchmarkReport, BenchmarkRun, markdown, run_benchmark, set_curve,
 };
 use hepzero_agent::scaling::{RungFigures, default_ladder, run_scaling, scaling_markdown};
-use hepzero_agent::{SignalList, benchmark_generalisation, benchmark_training};
+use hepzero_agent::{Agent, OverlapEstimator, SignalList, benchmark_generalisation, benchmark_training};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_backend::select_device;
 use hepzero_transformer::PolicyValueNet;
@@ -92,6 +92,14 @@ pub struct FinderArgs {
     /// sequence budget; 0: the network's draws alone.
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
     pub neighbours: usize,
+    /// Agent: score best-first, in descending order of the agent's own estimate of the reward
+    /// (the tables' factors and the model's overlap estimator), instead of in the order built.
+    #[arg(long)]
+    pub best_first: bool,
+    /// Agent, best-first: the share of the sequences drawn before scoring starts (the rest goes
+    /// to the mutants of what is found).
+    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().draw_share)]
+    pub draw_share: f64,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -163,9 +171,18 @@ fn load_net(model: &Option<PathBuf>, device: &Device) -> Result<PolicyValueNet> 
     })
 }
 
+/// The model folder's overlap estimator (`train-overlap --out`), or the shipped one.
+pub fn load_overlap(model: &Option<PathBuf>, device: &Device) -> Result<Option<OverlapEstimator>> {
+    Ok(match model {
+        Some(dir) => OverlapEstimator::load(dir, device).map_err(input_error)?,
+        None => Some(hepzero_agent::shipped_overlap(device)?),
+    })
+}
+
 fn scaling(args: &ScalingArgs, globals: &Globals) -> Result<()> {
     let device = select_device(globals.device)?.device;
     let net = load_net(&args.model, &device)?;
+    let agent = Agent { net: &net, overlap: None, device: &device };
     let config = base_config(globals, args.samples, Some((args.population, args.generations)));
     let mut ladder = default_ladder();
     ladder.truncate(args.rungs.unwrap_or(usize::MAX));
@@ -183,7 +200,7 @@ fn scaling(args: &ScalingArgs, globals: &Globals) -> Result<()> {
         &args.signal,
         &ladder,
         &config,
-        Some((&net, &device)),
+        Some(agent),
         args.out.as_deref(),
         &mut on_progress,
         &mut on_rung,
@@ -237,8 +254,12 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     let generalisation = list(&args.generalisation, benchmark_generalisation)?;
     let device = select_device(globals.device)?.device;
     let net = load_net(&args.model, &device)?;
+    let overlap = if args.best_first { load_overlap(&args.model, &device)? } else { None };
+    let agent = Agent { net: &net, overlap: overlap.as_ref(), device: &device };
     let mut config =
         base_config(globals, args.samples, (!args.no_ga).then_some((args.population, args.generations)));
+    config.agent.best_first = args.best_first;
+    config.agent.draw_share = args.draw_share;
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
     config.agent.neighbours = args.neighbours;
@@ -271,7 +292,7 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
         &training,
         &generalisation,
         &config,
-        Some((&net, &device)),
+        Some(agent),
         &run,
         &mut on_progress,
         &mut on_signal,

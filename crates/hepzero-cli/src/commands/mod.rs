@@ -13,6 +13,7 @@ pub mod jets;
 pub mod particle;
 pub mod simulate;
 pub mod train_agent;
+pub mod train_overlap;
 // <- commands: add `pub mod <name>;` above this line
 
 /// The options every subcommand sees.
