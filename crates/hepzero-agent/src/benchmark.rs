@@ -240,11 +240,12 @@ pub fn benchmark_signal(
         };
         if !proposal.scored.is_empty() {
             // Best-first: the curve's points are reward evaluations, in the order scored.
-            for &n in config.curve.iter().filter(|&&n| n <= proposal.scored.len()) {
-                let first = &proposal.scored[..n];
+            // Where everything built was scored before a point, the point is the end.
+            for &n in config.curve.iter().filter(|&&n| n <= config.agent.samples) {
+                let first = &proposal.scored[..n.min(proposal.scored.len())];
                 out.agent_curve.push(CurvePoint {
                     sequences: first.last().map_or(0, |&(_, built)| built),
-                    evaluations: n,
+                    evaluations: first.len(),
                     recall: crate::recall(
                         &truth_list,
                         &first.iter().map(|&(h, _)| (h, 0)).collect::<Vec<_>>(),
