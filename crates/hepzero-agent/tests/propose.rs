@@ -231,3 +231,21 @@ fn best_first_scores_the_same_draws_and_reaches_their_backgrounds_sooner() {
     let again = agent.propose(&model, &best, &mut |_, _| {}).unwrap();
     assert_eq!(again.scored, first.scored);
 }
+
+#[test]
+fn best_first_refuses_settings_it_cannot_honour() {
+    let model = lhcb_model("B0 -> K+ pi-", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
+    let device = select_device(DeviceChoice::Cpu).unwrap().device;
+    let net = shipped_model(&device).unwrap();
+    let overlap = hepzero_agent::shipped_overlap(&device).unwrap();
+    let best = ProposeConfig { samples: 100, best_first: true, ..ProposeConfig::default() };
+    let refused = |overlap, config: &ProposeConfig| {
+        let agent = hepzero_agent::Agent { net: &net, overlap, device: &device };
+        agent.propose(&model, config, &mut |_, _| {}).unwrap_err().to_string()
+    };
+    assert!(refused(None, &best).contains("train-overlap"));
+    let share = ProposeConfig { draw_share: 1.5, ..best.clone() };
+    assert!(refused(Some(&overlap), &share).contains("got 1.5"));
+    let independent = ProposeConfig { distinct: false, ..best.clone() };
+    assert!(refused(Some(&overlap), &independent).contains("without replacement"));
+}
