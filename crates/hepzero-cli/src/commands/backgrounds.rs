@@ -100,11 +100,12 @@ pub struct BackgroundsArgs {
     /// sequence budget; 0: the network's draws alone.
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
     pub neighbours: usize,
-    /// Agent: score best-first, in descending order of the agent's own estimate of the reward
-    /// (the tables' factors and the overlap estimator of the model folder, or the shipped one):
-    /// the same backgrounds, found with fewer reward evaluations.
+    /// Agent: score in the order built instead of best-first (in descending order of the
+    /// agent's own estimate of the reward: the tables' factors and the overlap estimator of the
+    /// model folder, or the shipped one). A folder without an estimator (`train-overlap`) is
+    /// scored in the order built either way.
     #[arg(long)]
-    pub best_first: bool,
+    pub order_built: bool,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -214,13 +215,12 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 Some(dir) => hepzero_transformer::load_checkpoint(dir, &device).map_err(input_error)?,
                 None => hepzero_agent::shipped_model(&device)?,
             };
-            let overlap = match (&args.model, args.best_first) {
-                (_, false) => None,
-                (Some(dir), true) => {
-                    hepzero_agent::OverlapEstimator::load(dir, &device).map_err(input_error)?
-                }
-                (None, true) => Some(hepzero_agent::shipped_overlap(&device)?),
+            let overlap = if args.order_built {
+                None
+            } else {
+                super::benchmark::load_overlap(&args.model, &device, globals)?
             };
+            let best_first = overlap.is_some();
             let agent = hepzero_agent::Agent { net: &net, overlap: overlap.as_ref(), device: &device };
             let bar = progress::bar(globals, args.samples as u64, "sequences");
             let config = hepzero_agent::ProposeConfig {
@@ -230,7 +230,7 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 temperature: args.temperature,
                 distinct: !args.with_replacement,
                 neighbours: args.neighbours,
-                best_first: args.best_first,
+                best_first,
                 order_marking: if args.exact_order_marking {
                     hepzero_transformer::OrderMarking::Exact
                 } else {
@@ -240,7 +240,7 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
             };
             // Best-first reports (scored, built): the bar follows what is built.
             let proposal = agent
-                .propose(&model, &config, &mut |d, t| bar.set_position(if args.best_first { t } else { d }))
+                .propose(&model, &config, &mut |d, t| bar.set_position(if best_first { t } else { d }))
                 .map_err(|e| match e {
                     hepzero_agent::Error::Network(_) | hepzero_agent::Error::Config(_) => input_error(e),
                     other => anyhow::Error::new(other),

@@ -92,10 +92,12 @@ pub struct FinderArgs {
     /// sequence budget; 0: the network's draws alone.
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().neighbours)]
     pub neighbours: usize,
-    /// Agent: score best-first, in descending order of the agent's own estimate of the reward
-    /// (the tables' factors and the model's overlap estimator), instead of in the order built.
+    /// Agent: score in the order built (the default before best-first scoring) instead of
+    /// best-first, in descending order of the agent's own estimate of the reward (the tables'
+    /// factors and the model's overlap estimator). A model folder without an estimator
+    /// (`train-overlap`) is scored in the order built either way.
     #[arg(long)]
-    pub best_first: bool,
+    pub order_built: bool,
     /// Agent, best-first: the share of the sequences drawn before scoring starts (the rest goes
     /// to the mutants of what is found).
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().draw_share)]
@@ -171,12 +173,24 @@ fn load_net(model: &Option<PathBuf>, device: &Device) -> Result<PolicyValueNet> 
     })
 }
 
-/// The model folder's overlap estimator (`train-overlap --out`), or the shipped one.
-pub fn load_overlap(model: &Option<PathBuf>, device: &Device) -> Result<Option<OverlapEstimator>> {
-    Ok(match model {
+/// The model folder's overlap estimator (`train-overlap --out`), or the shipped one; `None`
+/// (with a message) for a folder without one.
+pub fn load_overlap(
+    model: &Option<PathBuf>,
+    device: &Device,
+    globals: &Globals,
+) -> Result<Option<OverlapEstimator>> {
+    let estimator = match model {
         Some(dir) => OverlapEstimator::load(dir, device).map_err(input_error)?,
         None => Some(hepzero_agent::shipped_overlap(device)?),
-    })
+    };
+    if let (Some(dir), None, false) = (model, &estimator, globals.quiet) {
+        eprintln!(
+            "note: {} has no overlap estimator (hepzero train-overlap --out {0}); scoring in the order built",
+            dir.display()
+        );
+    }
+    Ok(estimator)
 }
 
 fn scaling(args: &ScalingArgs, globals: &Globals) -> Result<()> {
@@ -254,11 +268,11 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
     let generalisation = list(&args.generalisation, benchmark_generalisation)?;
     let device = select_device(globals.device)?.device;
     let net = load_net(&args.model, &device)?;
-    let overlap = if args.best_first { load_overlap(&args.model, &device)? } else { None };
+    let overlap = if args.order_built { None } else { load_overlap(&args.model, &device, globals)? };
     let agent = Agent { net: &net, overlap: overlap.as_ref(), device: &device };
     let mut config =
         base_config(globals, args.samples, (!args.no_ga).then_some((args.population, args.generations)));
-    config.agent.best_first = args.best_first;
+    config.agent.best_first = overlap.is_some();
     config.agent.draw_share = args.draw_share;
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
