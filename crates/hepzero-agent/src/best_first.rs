@@ -78,7 +78,7 @@ pub fn estimated_log_rewards(
 
 /// Proposes backgrounds for `model`'s signal with `net` and `overlap` (on `device`), scoring
 /// best-first; `progress(scored, built)` after each batch. Needs draws without replacement and no
-/// MCTS (`config.distinct`, `config.mcts_simulations == 0`); the screen is not used.
+/// MCTS (`config.distinct`, `config.mcts_simulations == 0`); `screen` and `keep_below` are not used.
 pub fn propose_best_first(
     net: &PolicyValueNet,
     overlap: &OverlapEstimator,
