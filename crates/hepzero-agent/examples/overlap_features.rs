@@ -9,7 +9,7 @@
 //! cargo run --release -p hepzero-agent --example overlap_features -- OUT.csv "SIGNAL" ...
 //! ```
 use hepzero_agent::benchmark::BenchmarkConfig;
-use hepzero_agent::{lhcb_model, ranking_hashes};
+use hepzero_agent::{chain_summary, lhcb_model, ranking_hashes};
 use hepzero_finder::{OracleConfig, enumerate_backgrounds, run_oracle};
 use hepzero_pdg::DecayTable;
 use rayon::prelude::*;
@@ -39,35 +39,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|d| {
                 let b = model.evaluate(d)?;
                 // The masses and hypotheses the reward simulates.
-                let chain = model.decay_chain(d)?;
-                let (lo, hi) = chain.reconstructed_mass_range();
+                let c = chain_summary(&model, d)?;
                 let log_a = b.analytic().max(f64::MIN_POSITIVE).ln();
                 let hash = g.canonical_hash(d);
-                let (mut n_lost, mut lost_mass, mut n_misid, mut shift2, mut n_reco) = (0, 0.0, 0, 0.0, 0);
-                for leaf in chain.leaves() {
-                    let m = chain.particles()[leaf.index].species.mass;
-                    if !leaf.reconstructed {
-                        n_lost += 1;
-                        lost_mass += m;
-                        continue;
-                    }
-                    n_reco += 1;
-                    if leaf.hypothesis_mass != m {
-                        n_misid += 1;
-                        shift2 += leaf.hypothesis_mass.powi(2) - m * m;
-                    }
-                }
                 let simulated = u8::from(b.is_exact());
                 let overlap = b.overlap.unwrap_or(f64::NAN);
                 let is_truth = u8::from(truth.contains(&hash));
                 // 99 GeV stands for "no upper bound".
-                let hi = if hi.is_finite() { hi } else { 99.0 };
-                let head = chain.head().mass;
+                let (lo, hi) = (c.lo, if c.hi.is_finite() { c.hi } else { 99.0 });
+                let (head, n_lost, lost_mass, n_misid, shift2, n_reco) =
+                    (c.head_mass, c.n_lost, c.lost_mass, c.n_misid, c.shift2, c.n_reco);
                 Ok(format!(
                     "{si},{hash},{log_a},{simulated},{overlap},{is_truth},{lo},{hi},{ms},{head},{n_lost},{lost_mass},{n_misid},{shift2},{n_reco}"
                 ))
             })
-            .collect::<Result<_, hepzero_reward::Error>>()?;
+            .collect::<Result<_, hepzero_agent::Error>>()?;
         for r in rows {
             writeln!(f, "{r}")?;
         }

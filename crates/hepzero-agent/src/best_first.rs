@@ -11,7 +11,7 @@
 //! estimates. Once the queue is empty, any budget left is drawn.
 
 use crate::overlap::{OverlapEstimator, overlap_features};
-use crate::propose::{Drawer, Proposal, ProposeConfig, chunk_seed, mutants, score};
+use crate::propose::{Drawer, Proposal, ProposeConfig, check_budget, chunk_seed, mutants, score};
 use crate::{Error, Result};
 use hepzero_backend::burn::tensor::Device;
 use hepzero_finder::{BackgroundProblem, GaSearchConfig, Ranking, ranking::sort_breakdowns};
@@ -87,9 +87,7 @@ pub fn propose_best_first(
     config: &ProposeConfig,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Proposal> {
-    if config.samples == 0 || config.chunk == 0 {
-        return Err(Error::Config("the agent needs at least one sample per chunk".into()));
-    }
+    check_budget(net, model, config)?;
     if !config.distinct || config.mcts_simulations > 0 {
         return Err(Error::Config(
             "best-first scoring draws without replacement from the network: it needs `distinct` and no MCTS"
@@ -102,7 +100,6 @@ pub fn propose_best_first(
             config.draw_share
         )));
     }
-    net.config().check_vocabulary(model.grammar().vocab())?;
     let start = Instant::now();
     let (sim0, events0) = model.simulation_counts();
     let grammar = model.grammar().as_ref();
@@ -187,7 +184,7 @@ impl Search<'_> {
     /// until `limit` sequences are built.
     fn enqueue(&mut self, decays: Vec<Decay>, limit: usize) -> Result<()> {
         let grammar = self.model.grammar();
-        let mut fresh = Vec::new();
+        let (mut hashes, mut fresh) = (Vec::new(), Vec::new());
         for d in decays {
             if self.built >= limit {
                 break;
@@ -196,12 +193,12 @@ impl Search<'_> {
             if self.seen.insert(hash) {
                 self.built += 1;
                 self.first_seen.push((hash, self.built));
-                fresh.push((hash, d));
+                hashes.push(hash);
+                fresh.push(d);
             }
         }
-        let decays: Vec<Decay> = fresh.iter().map(|(_, d)| d.clone()).collect();
-        let keys = estimated_log_rewards(self.model, self.overlap, &decays)?;
-        self.queue.extend(fresh.into_iter().zip(keys).map(|((hash, decay), key)| Queued {
+        let keys = estimated_log_rewards(self.model, self.overlap, &fresh)?;
+        self.queue.extend(fresh.into_iter().zip(hashes).zip(keys).map(|((decay, hash), key)| Queued {
             key,
             hash,
             decay,

@@ -29,8 +29,9 @@ pub use data::{VALUE_CEILING, VALUE_FLOOR, episode_example, ranking_examples, va
 pub(crate) use error::file_error;
 pub use error::{Error, Result};
 pub use overlap::{
-    Features, OVERLAP_FEATURES, OverlapEstimate, OverlapEstimator, OverlapFitConfig, OverlapHeader,
-    OverlapSample, fit_overlap, overlap_features, overlap_samples, shipped_overlap, train_overlap,
+    ChainSummary, Features, OVERLAP_FEATURES, OverlapEstimate, OverlapEstimator, OverlapFitConfig,
+    OverlapHeader, OverlapSample, chain_summary, fit_overlap, overlap_features, overlap_samples,
+    shipped_overlap, train_overlap,
 };
 pub use propose::{Agent, Proposal, ProposeConfig, guided_search, propose, state_query};
 pub use shipped::shipped_model;

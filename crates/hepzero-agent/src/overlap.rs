@@ -25,45 +25,82 @@ pub const OVERLAP_FEATURES: usize = 12;
 /// The estimator's inputs for one background of `model`'s signal (see [`OVERLAP_FEATURES`]).
 pub type Features = [f32; OVERLAP_FEATURES];
 
-/// What the chain the reward would simulate says before simulating it, relative to the signal:
-/// the unsmeared candidate-mass range against the signal mass and the scoring range, the head
-/// mass, the particles lost and their masses, the mis-identifications and their squared-mass shift.
-pub fn overlap_features(model: &RewardModel, decay: &Decay) -> Result<Features> {
+/// What the chain the reward would simulate says before simulating it (GeV).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChainSummary {
+    /// The unsmeared candidate mass's range (`hi` infinite where it has no upper bound).
+    pub lo: f64,
+    /// See `lo`.
+    pub hi: f64,
+    /// The head's mass.
+    pub head_mass: f64,
+    /// Final-state particles lost, and their summed masses.
+    pub n_lost: usize,
+    /// See `n_lost`.
+    pub lost_mass: f64,
+    /// Reconstructed particles under another mass hypothesis, and the summed shift of their squared
+    /// masses (hypothesis^2 - true^2).
+    pub n_misid: usize,
+    /// See `n_misid`.
+    pub shift2: f64,
+    /// Particles in the candidate.
+    pub n_reco: usize,
+}
+
+/// The [`ChainSummary`] of a background of `model`'s signal, from the chain the reward simulates.
+pub fn chain_summary(model: &RewardModel, decay: &Decay) -> Result<ChainSummary> {
     let chain = model.decay_chain(decay)?;
+    let (lo, hi) = chain.reconstructed_mass_range();
+    let mut out = ChainSummary {
+        lo,
+        hi,
+        head_mass: chain.head().mass,
+        n_lost: 0,
+        lost_mass: 0.0,
+        n_misid: 0,
+        shift2: 0.0,
+        n_reco: 0,
+    };
+    for leaf in chain.leaves() {
+        let m = chain.particles()[leaf.index].species.mass;
+        if !leaf.reconstructed {
+            out.n_lost += 1;
+            out.lost_mass += m;
+            continue;
+        }
+        out.n_reco += 1;
+        if leaf.hypothesis_mass != m {
+            out.n_misid += 1;
+            out.shift2 += leaf.hypothesis_mass.powi(2) - m * m;
+        }
+    }
+    Ok(out)
+}
+
+/// The estimator's inputs: the [`ChainSummary`] relative to the signal, the unsmeared
+/// candidate-mass range against the signal mass and the scoring range.
+pub fn overlap_features(model: &RewardModel, decay: &Decay) -> Result<Features> {
+    let c = chain_summary(model, decay)?;
     let signal = model.signal();
     let ms = signal.nominal_mass;
     let range = match model.config().range {
         RangeChoice::Window => signal.signal_window,
         _ => signal.fit_range,
     };
-    let (lo, hi) = chain.reconstructed_mass_range();
-    let unbounded = !hi.is_finite();
+    let lo = c.lo;
+    let unbounded = !c.hi.is_finite();
     // 1 GeV above the signal stands for "no upper bound": past every scoring range.
-    let hi = if unbounded { ms + 1.0 } else { hi };
-    let (mut n_lost, mut lost_mass, mut n_misid, mut shift2, mut n_reco) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for leaf in chain.leaves() {
-        let m = chain.particles()[leaf.index].species.mass;
-        if !leaf.reconstructed {
-            n_lost += 1.0;
-            lost_mass += m;
-            continue;
-        }
-        n_reco += 1.0;
-        if leaf.hypothesis_mass != m {
-            n_misid += 1.0;
-            shift2 += leaf.hypothesis_mass.powi(2) - m * m;
-        }
-    }
+    let hi = if unbounded { ms + 1.0 } else { c.hi };
     let width = (hi - lo).max(1e-6);
     let features = [
         (hi - ms) / ms,
         (lo - ms) / ms,
-        (chain.head().mass - ms) / ms,
-        n_lost,
-        lost_mass / ms,
-        n_misid,
-        shift2 / (ms * ms),
-        n_reco,
+        (c.head_mass - ms) / ms,
+        c.n_lost as f64,
+        c.lost_mass / ms,
+        c.n_misid as f64,
+        c.shift2 / (ms * ms),
+        c.n_reco as f64,
         f64::from(u8::from(unbounded)),
         ((hi - range.lo) / width).clamp(-2.0, 1.0),
         ((range.hi - lo) / width).clamp(-2.0, 1.0),

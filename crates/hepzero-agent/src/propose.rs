@@ -158,13 +158,10 @@ pub fn propose(
     config: &ProposeConfig,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Proposal> {
-    if config.samples == 0 || config.chunk == 0 {
-        return Err(Error::Config("the agent needs at least one sample per chunk".into()));
-    }
+    check_budget(net, model, config)?;
     if config.screen.is_nan() || config.screen < 0.0 {
         return Err(Error::Config(format!("the screen must be a reward >= 0 (got {})", config.screen)));
     }
-    net.config().check_vocabulary(model.grammar().vocab())?;
     let start = Instant::now();
     let (sim0, events0) = model.simulation_counts();
     let grammar = model.grammar().as_ref();
@@ -313,6 +310,16 @@ pub fn propose(
         seconds: start.elapsed().as_secs_f64(),
     };
     Ok(Proposal { ranking, first_seen, timeline, screened: screened_out.len(), below, scored: Vec::new() })
+}
+
+/// What every way of proposing needs: a budget in whole chunks, and a network whose vocabulary is
+/// the signal grammar's.
+pub(crate) fn check_budget(net: &PolicyValueNet, model: &RewardModel, config: &ProposeConfig) -> Result<()> {
+    if config.samples == 0 || config.chunk == 0 {
+        return Err(Error::Config("the agent needs at least one sample per chunk".into()));
+    }
+    net.config().check_vocabulary(model.grammar().vocab())?;
+    Ok(())
 }
 
 /// The `config.neighbours` mutants of a background found (the expansion), each from its own seed
