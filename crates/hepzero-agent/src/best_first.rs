@@ -32,6 +32,8 @@ struct Queued {
     key: f64,
     hash: u64,
     decay: Decay,
+    /// Already counted against the budget: a draw, or a mutant built when made.
+    built: bool,
 }
 
 impl PartialEq for Queued {
@@ -104,7 +106,8 @@ pub fn propose_best_first(
     let (sim0, events0) = model.simulation_counts();
     let grammar = model.grammar().as_ref();
     let ga = GaSearchConfig::default();
-    let expander = (config.neighbours > 0).then(|| BackgroundProblem::from_config(grammar, &ga));
+    let expander = (config.neighbours > 0 || config.considered_mutants > 0)
+        .then(|| BackgroundProblem::from_config(grammar, &ga));
     let mut search = Search {
         model,
         overlap,
@@ -116,6 +119,7 @@ pub fn propose_best_first(
         built: 0,
         chunk_index: 0,
         exhausted: false,
+        considered: 0,
     };
     let draw_budget = ((config.samples as f64) * config.draw_share).round() as usize;
     while search.built < draw_budget && !search.exhausted {
@@ -133,7 +137,10 @@ pub fn propose_best_first(
             }
             break;
         }
-        let batch: Vec<Queued> = (0..SCORE_BATCH).map_while(|_| search.queue.pop()).collect();
+        let batch = search.next_batch();
+        if batch.is_empty() {
+            continue;
+        }
         scored.extend(batch.iter().map(|q| (q.hash, search.built)));
         let found = score(model, batch.into_iter().map(|q| q.decay).collect(), &mut kept, &mut |_| {})?;
         if let Some(problem) = &expander {
@@ -141,7 +148,14 @@ pub fn propose_best_first(
                 if search.built >= config.samples {
                     break;
                 }
-                search.enqueue(mutants(problem, grammar, decay, config)?, config.samples)?;
+                if config.considered_mutants > 0 {
+                    search.consider(mutants(problem, grammar, decay, config, config.considered_mutants)?)?;
+                } else {
+                    search.enqueue(
+                        mutants(problem, grammar, decay, config, config.neighbours)?,
+                        config.samples,
+                    )?;
+                }
             }
         }
         timeline.push((search.built, start.elapsed().as_secs_f64()));
@@ -160,7 +174,15 @@ pub fn propose_best_first(
         events_simulated: events1.saturating_sub(events0),
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok(Proposal { ranking, first_seen: search.first_seen, timeline, screened: 0, below: Vec::new(), scored })
+    Ok(Proposal {
+        ranking,
+        first_seen: search.first_seen,
+        timeline,
+        screened: 0,
+        below: Vec::new(),
+        scored,
+        considered: search.considered,
+    })
 }
 
 /// What is built and waiting to be scored.
@@ -177,6 +199,8 @@ struct Search<'a> {
     chunk_index: u64,
     /// The network's whole reachable space has been drawn.
     exhausted: bool,
+    /// Mutants made and estimated but not built (yet).
+    considered: usize,
 }
 
 impl Search<'_> {
@@ -202,8 +226,51 @@ impl Search<'_> {
             key,
             hash,
             decay,
+            built: true,
         }));
         Ok(())
+    }
+
+    /// Queues the new backgrounds among `decays` with their estimates, unbuilt: each costs a
+    /// sequence only if it reaches the top of the queue while budget is left.
+    fn consider(&mut self, decays: Vec<Decay>) -> Result<()> {
+        let grammar = self.model.grammar();
+        let (mut hashes, mut fresh) = (Vec::new(), Vec::new());
+        for d in decays {
+            let hash = grammar.canonical_hash(&d);
+            if self.seen.insert(hash) {
+                hashes.push(hash);
+                fresh.push(d);
+            }
+        }
+        self.considered += fresh.len();
+        let keys = estimated_log_rewards(self.model, self.overlap, &fresh)?;
+        self.queue.extend(fresh.into_iter().zip(hashes).zip(keys).map(|((decay, hash), key)| Queued {
+            key,
+            hash,
+            decay,
+            built: false,
+        }));
+        Ok(())
+    }
+
+    /// The next candidates to score, best first: up to [`SCORE_BATCH`], building the unbuilt
+    /// ones met on the way while budget is left and dropping them once it is spent.
+    fn next_batch(&mut self) -> Vec<Queued> {
+        let mut batch = Vec::with_capacity(SCORE_BATCH);
+        while batch.len() < SCORE_BATCH {
+            let Some(q) = self.queue.pop() else { break };
+            if !q.built {
+                if self.built >= self.config.samples {
+                    continue;
+                }
+                self.considered -= 1;
+                self.built += 1;
+                self.first_seen.push((q.hash, self.built));
+            }
+            batch.push(q);
+        }
+        batch
     }
 
     /// Draws a chunk (at most up to `limit` sequences) into the queue; every draw costs a sequence.

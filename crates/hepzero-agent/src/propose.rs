@@ -80,6 +80,11 @@ pub struct ProposeConfig {
     /// With `best_first`: the share of `samples` drawn before scoring starts; the rest goes to
     /// the expansion's mutants (and to more draws if they do not use it).
     pub draw_share: f64,
+    /// With `best_first`, if > 0: each background found gets this many mutants (instead of
+    /// `neighbours`), made and estimated but not built: one costs a sequence only when it
+    /// reaches the top of the queue while budget is left, so the budget goes to the mutants the
+    /// agent rates best rather than to the first made. 0: each new mutant is built when made.
+    pub considered_mutants: usize,
 }
 
 impl Default for ProposeConfig {
@@ -98,6 +103,7 @@ impl Default for ProposeConfig {
             keep_below: false,
             best_first: false,
             draw_share: 0.5,
+            considered_mutants: 1024,
         }
     }
 }
@@ -125,6 +131,10 @@ pub struct Proposal {
     /// the order the reward scored it (the order built, `first_seen`, otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scored: Vec<(u64, usize)>,
+    /// Best-first with [`ProposeConfig::considered_mutants`]: mutants the agent made and
+    /// estimated but never built (the budget ran out before they reached the top of the queue).
+    #[serde(default)]
+    pub considered: usize,
 }
 
 /// The search settings of network-guided self-play: the network's value at the leaves (no random
@@ -278,7 +288,7 @@ pub fn propose(
             while done < end
                 && let Some(decay) = frontier.pop_front()
             {
-                for child in mutants(problem, grammar, decay, config)? {
+                for child in mutants(problem, grammar, decay, config, config.neighbours)? {
                     if record(child, done + 1, &mut fresh) {
                         done += 1;
                         if done == end {
@@ -309,7 +319,15 @@ pub fn propose(
         events_simulated: events1.saturating_sub(events0),
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok(Proposal { ranking, first_seen, timeline, screened: screened_out.len(), below, scored: Vec::new() })
+    Ok(Proposal {
+        ranking,
+        first_seen,
+        timeline,
+        screened: screened_out.len(),
+        below,
+        scored: Vec::new(),
+        considered: 0,
+    })
 }
 
 /// What every way of proposing needs: a budget in whole chunks, and a network whose vocabulary is
@@ -322,16 +340,18 @@ pub(crate) fn check_budget(net: &PolicyValueNet, model: &RewardModel, config: &P
     Ok(())
 }
 
-/// The `config.neighbours` mutants of a background found (the expansion), each from its own seed
-/// (the parent's canonical hash and its number), so they do not depend on when it is expanded.
+/// `count` mutants of a background found (the expansion), each from its own seed (the parent's
+/// canonical hash and its number), so they do not depend on when it is expanded.
 pub(crate) fn mutants(
     problem: &BackgroundProblem<'_>,
     grammar: &Grammar,
     decay: Decay,
     config: &ProposeConfig,
+    count: usize,
 ) -> Result<Vec<Decay>> {
     let parent = BackgroundGenome::new(grammar, decay)?;
-    Ok((0..config.neighbours as u64)
+    Ok((0..count as u64)
+        .into_par_iter()
         .map(|m| {
             let seed = crate::derive_seed(config.seed, &[0xe4, parent.canonical_hash(), m]);
             let mut child = parent.clone();

@@ -188,8 +188,14 @@ fn best_first_scores_the_same_draws_and_reaches_their_backgrounds_sooner() {
     let net = shipped_model(&device).unwrap();
     let overlap = hepzero_agent::shipped_overlap(&device).unwrap();
     let agent = hepzero_agent::Agent { net: &net, overlap: Some(&overlap), device: &device };
-    let config =
-        ProposeConfig { samples: 4000, seed: 6, neighbours: 0, draw_share: 1.0, ..ProposeConfig::default() };
+    let config = ProposeConfig {
+        samples: 4000,
+        seed: 6,
+        neighbours: 0,
+        considered_mutants: 0,
+        draw_share: 1.0,
+        ..ProposeConfig::default()
+    };
     let built = agent.propose(&model, &config, &mut |_, _| {}).unwrap();
     let best = ProposeConfig { best_first: true, ..config.clone() };
     let first = agent.propose(&model, &best, &mut |_, _| {}).unwrap();

@@ -106,6 +106,11 @@ pub struct BackgroundsArgs {
     /// scored in the order built either way.
     #[arg(long)]
     pub order_built: bool,
+    /// Agent, best-first: mutants made and estimated around each background found, each built
+    /// (costing a sequence) only if it reaches the top of the queue while budget is left; 0:
+    /// `--neighbours` mutants, each built when made.
+    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().considered_mutants)]
+    pub considered_mutants: usize,
     /// Write, for the top backgrounds, their reconstructed-mass distributions over the signal's
     /// (and, for the GA, the best and mean fitness per generation).
     #[arg(long)]
@@ -230,6 +235,7 @@ pub fn run(args: &BackgroundsArgs, globals: &Globals) -> Result<()> {
                 temperature: args.temperature,
                 distinct: !args.with_replacement,
                 neighbours: args.neighbours,
+                considered_mutants: args.considered_mutants,
                 best_first,
                 order_marking: if args.exact_order_marking {
                     hepzero_transformer::OrderMarking::Exact

@@ -102,6 +102,11 @@ pub struct FinderArgs {
     /// to the mutants of what is found).
     #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().draw_share)]
     pub draw_share: f64,
+    /// Agent, best-first: mutants made and estimated around each background found, each built
+    /// (costing a sequence) only if it reaches the top of the queue while budget is left; 0:
+    /// `--neighbours` mutants, each built when made.
+    #[arg(long, default_value_t = hepzero_agent::ProposeConfig::default().considered_mutants)]
+    pub considered_mutants: usize,
     /// GA individuals per generation (seed 000: 6,000).
     #[arg(long, default_value_t = 6000)]
     pub population: usize,
@@ -274,6 +279,7 @@ fn finder(args: &FinderArgs, globals: &Globals) -> Result<()> {
         base_config(globals, args.samples, (!args.no_ga).then_some((args.population, args.generations)));
     config.agent.best_first = overlap.is_some();
     config.agent.draw_share = args.draw_share;
+    config.agent.considered_mutants = args.considered_mutants;
     config.agent.temperature = args.temperature;
     config.agent.distinct = !args.with_replacement;
     config.agent.neighbours = args.neighbours;
