@@ -8,7 +8,12 @@
 //!
 //! The budget: `ProposeConfig::draw_share` of the sequences are drawn first, into the queue; the
 //! rest go to the mutants of each background found, which join the queue with their own
-//! estimates. Once the queue is empty, any budget left is drawn.
+//! estimates. By default (`ProposeConfig::considered_mutants`) a background found gets many
+//! mutants, made and estimated but not built: one is built, and costs a sequence, only when it
+//! reaches the top of the queue while budget is left. Random mutants of a background are rarely
+//! backgrounds themselves (1 in 100 of those built as made on the D_s training signal), but the
+//! estimate puts those that are near the top, so the budget goes to them rather than to the first
+//! mutants made. Once the queue is empty, any budget left is drawn.
 
 use crate::overlap::{OverlapEstimator, overlap_features};
 use crate::propose::{Drawer, Proposal, ProposeConfig, check_budget, chunk_seed, mutants, score};

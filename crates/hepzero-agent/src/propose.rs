@@ -55,7 +55,8 @@ pub struct ProposeConfig {
     /// Expansion of what the draws find: each background at or above threshold gets this many
     /// mutants by the GA's operators (decay-table regrouping, neighbouring modes, re-sampled
     /// parts; GA defaults), the new ones are scored, and those found are expanded in turn. A new
-    /// mutant counts against `samples` like a draw (a repeat costs nothing). Chunks of draws and
+    /// mutant counts against `samples` like a draw (a repeat costs nothing). Best-first scoring
+    /// uses `considered_mutants` instead where that is not 0. Chunks of draws and
     /// of mutants alternate by yield: each chunk goes to whichever found the larger share of
     /// backgrounds last time. 0: the network's draws alone.
     pub neighbours: usize,
