@@ -184,7 +184,7 @@ pub fn scaling_markdown(signal: &str, rungs: &[RungFigures]) -> String {
     s.push_str("| search space | oracle candidates | oracle bkgs | oracle s | GA recall | GA evals | GA s | agent recall | agent evals | agent s | agent s to GA's recall | agent evals to GA's recall |\n");
     s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     let cell = |f: &Option<MethodFigures>| match f {
-        Some(f) => format!("{:.1}% | {} | {:.1}", 100.0 * f.recall, f.evaluations, f.seconds),
+        Some(f) => format!("{} | {} | {:.1}", crate::benchmark::percent(f.recall), f.evaluations, f.seconds),
         None => "- | - | -".into(),
     };
     let opt = |x: Option<String>| x.unwrap_or_else(|| "-".into());
