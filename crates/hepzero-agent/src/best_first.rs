@@ -154,11 +154,14 @@ pub fn propose_best_first(
                     break;
                 }
                 if config.considered_mutants > 0 {
-                    search.consider(mutants(problem, grammar, decay, config, config.considered_mutants)?)?;
+                    search.enqueue(
+                        mutants(problem, grammar, decay, config, config.considered_mutants)?,
+                        None,
+                    )?;
                 } else {
                     search.enqueue(
                         mutants(problem, grammar, decay, config, config.neighbours)?,
-                        config.samples,
+                        Some(config.samples),
                     )?;
                 }
             }
@@ -209,52 +212,37 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// Queues the new backgrounds among `decays` with their estimates, each costing a sequence,
-    /// until `limit` sequences are built.
-    fn enqueue(&mut self, decays: Vec<Decay>, limit: usize) -> Result<()> {
+    /// Queues the new backgrounds among `decays` with their estimates. With `build_until`, each is
+    /// built as it is queued (costing a sequence) until that many sequences are built; without,
+    /// each waits unbuilt and costs a sequence only if it reaches the top of the queue while
+    /// budget is left.
+    fn enqueue(&mut self, decays: Vec<Decay>, build_until: Option<usize>) -> Result<()> {
         let grammar = self.model.grammar();
+        let built = build_until.is_some();
         let (mut hashes, mut fresh) = (Vec::new(), Vec::new());
         for d in decays {
-            if self.built >= limit {
+            if build_until.is_some_and(|limit| self.built >= limit) {
                 break;
             }
             let hash = grammar.canonical_hash(&d);
             if self.seen.insert(hash) {
-                self.built += 1;
-                self.first_seen.push((hash, self.built));
+                if built {
+                    self.built += 1;
+                    self.first_seen.push((hash, self.built));
+                }
                 hashes.push(hash);
                 fresh.push(d);
             }
+        }
+        if !built {
+            self.considered += fresh.len();
         }
         let keys = estimated_log_rewards(self.model, self.overlap, &fresh)?;
         self.queue.extend(fresh.into_iter().zip(hashes).zip(keys).map(|((decay, hash), key)| Queued {
             key,
             hash,
             decay,
-            built: true,
-        }));
-        Ok(())
-    }
-
-    /// Queues the new backgrounds among `decays` with their estimates, unbuilt: each costs a
-    /// sequence only if it reaches the top of the queue while budget is left.
-    fn consider(&mut self, decays: Vec<Decay>) -> Result<()> {
-        let grammar = self.model.grammar();
-        let (mut hashes, mut fresh) = (Vec::new(), Vec::new());
-        for d in decays {
-            let hash = grammar.canonical_hash(&d);
-            if self.seen.insert(hash) {
-                hashes.push(hash);
-                fresh.push(d);
-            }
-        }
-        self.considered += fresh.len();
-        let keys = estimated_log_rewards(self.model, self.overlap, &fresh)?;
-        self.queue.extend(fresh.into_iter().zip(hashes).zip(keys).map(|((decay, hash), key)| Queued {
-            key,
-            hash,
-            decay,
-            built: false,
+            built,
         }));
         Ok(())
     }
@@ -292,7 +280,7 @@ impl Search<'_> {
         let drawn = self.drawer.draw(&sample, config.order_marking)?;
         self.exhausted |= drawn.draws < n;
         let before = self.built;
-        self.enqueue(drawn.decays.into_iter().map(|(_, d, _)| d).collect(), limit)?;
+        self.enqueue(drawn.decays.into_iter().map(|(_, d, _)| d).collect(), Some(limit))?;
         self.built = before + drawn.draws;
         Ok(())
     }
