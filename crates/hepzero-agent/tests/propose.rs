@@ -177,16 +177,30 @@ fn the_screen_keeps_draws_from_the_reward_and_changes_nothing_else() {
     assert_eq!((none.first_seen.len(), none.screened), (0, all.first_seen.len()));
 }
 
+/// The reward model of `signal` (reduced statistics) and the shipped network and overlap
+/// estimator on the CPU: what the best-first tests share.
+fn shipped_agent_on(
+    signal: &str,
+) -> (
+    hepzero_reward::RewardModel,
+    hepzero_backend::burn::tensor::Device,
+    PolicyValueNet,
+    hepzero_agent::OverlapEstimator,
+) {
+    let model = lhcb_model(signal, &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
+    let device = select_device(DeviceChoice::Cpu).unwrap().device;
+    let net = shipped_model(&device).unwrap();
+    let overlap = hepzero_agent::shipped_overlap(&device).unwrap();
+    (model, device, net, overlap)
+}
+
 #[test]
 fn best_first_scores_the_same_draws_and_reaches_their_backgrounds_sooner() {
     // With the whole budget drawn before scoring and no expansion, best-first builds exactly the
     // draws of the order built and scores them all: the same backgrounds. Its own estimate of the
     // reward (the tables' factors and the overlap estimator, no simulation) puts them first, on a
     // signal neither network was trained on.
-    let model = lhcb_model("B_s0 -> K- pi+", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
-    let device = select_device(DeviceChoice::Cpu).unwrap().device;
-    let net = shipped_model(&device).unwrap();
-    let overlap = hepzero_agent::shipped_overlap(&device).unwrap();
+    let (model, device, net, overlap) = shipped_agent_on("B_s0 -> K- pi+");
     let agent = hepzero_agent::Agent { net: &net, overlap: Some(&overlap), device: &device };
     let config = ProposeConfig {
         samples: 4000,
@@ -240,10 +254,7 @@ fn best_first_scores_the_same_draws_and_reaches_their_backgrounds_sooner() {
 
 #[test]
 fn best_first_refuses_settings_it_cannot_honour() {
-    let model = lhcb_model("B0 -> K+ pi-", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
-    let device = select_device(DeviceChoice::Cpu).unwrap().device;
-    let net = shipped_model(&device).unwrap();
-    let overlap = hepzero_agent::shipped_overlap(&device).unwrap();
+    let (model, device, net, overlap) = shipped_agent_on("B0 -> K+ pi-");
     let best = ProposeConfig { samples: 100, best_first: true, ..ProposeConfig::default() };
     let refused = |overlap, config: &ProposeConfig| {
         let agent = hepzero_agent::Agent { net: &net, overlap, device: &device };
@@ -262,10 +273,7 @@ fn considered_mutants_are_built_only_within_the_budget_and_find_more_of_the_orac
     // top of the queue, against the same number built as they are made: within one budget, the
     // agent's own estimate picks the mutants worth a sequence, so more of the oracle's
     // backgrounds are found, on a signal neither network was trained on.
-    let model = lhcb_model("B_s0 -> K- pi+", &GrammarConfig::default(), &RewardConfig::reduced()).unwrap();
-    let device = select_device(DeviceChoice::Cpu).unwrap().device;
-    let net = shipped_model(&device).unwrap();
-    let overlap = hepzero_agent::shipped_overlap(&device).unwrap();
+    let (model, device, net, overlap) = shipped_agent_on("B_s0 -> K- pi+");
     let agent = hepzero_agent::Agent { net: &net, overlap: Some(&overlap), device: &device };
     let truth = {
         let oracle = hepzero_finder::run_oracle(
