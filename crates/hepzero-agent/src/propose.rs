@@ -104,7 +104,7 @@ impl Default for ProposeConfig {
             keep_below: false,
             best_first: false,
             draw_share: 0.5,
-            considered_mutants: 1024,
+            considered_mutants: 4096,
         }
     }
 }
