@@ -166,7 +166,7 @@ pub fn propose_best_first(
                 }
             }
         }
-        timeline.push((search.built, start.elapsed().as_secs_f64()));
+        timeline.push((scored.len(), start.elapsed().as_secs_f64()));
         progress(scored.len() as u64, search.built as u64);
     }
     sort_breakdowns(&mut kept);

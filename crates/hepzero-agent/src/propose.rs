@@ -118,7 +118,8 @@ pub struct Proposal {
     /// `(canonical hash, sequences built when first seen)` of every distinct background, in order.
     pub first_seen: Vec<(u64, usize)>,
     /// `(sequences built, seconds since the start)` after each chunk, its new backgrounds scored,
-    /// to read off the time a recall took.
+    /// to read off the time a recall took. Best-first: `(backgrounds scored, seconds)` after
+    /// each batch scored, as it scores what it built earlier (`scored`'s order).
     #[serde(default)]
     pub timeline: Vec<(usize, f64)>,
     /// Draws the screen kept from the reward ([`ProposeConfig::screen`]).

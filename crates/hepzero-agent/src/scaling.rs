@@ -4,9 +4,9 @@
 //! (ground truth), the GA at its settings, and the agent; the agent's time is read where it first
 //! reaches the GA's recall, so the three times buy the same result (the oracle's is 100%).
 
-use crate::Agent;
 use crate::benchmark::{BenchmarkConfig, MethodFigures, method_figures, open_store, store_file};
 use crate::train::{read_json, write_json};
+use crate::{Agent, Proposal};
 use crate::{Error, Result};
 use hepzero_finder::{OracleConfig, run_ga, run_oracle};
 use hepzero_genetic::Control;
@@ -156,17 +156,10 @@ pub fn run_scaling(
             let proposal = agent.propose(&agent_model, &config.agent, &mut |d, t| progress(&label, d, t))?;
             let hashes = crate::ranking_hashes(&agent_model, &proposal.ranking)?;
             figures.agent = Some(method_figures(&truth, &hashes, &proposal.ranking));
-            if let Some(target) = figures.ga.as_ref().map(|g| g.recall) {
-                let list: Vec<u64> = truth.iter().copied().collect();
-                let reached = proposal
-                    .timeline
-                    .iter()
-                    .find(|&&(done, _)| crate::recall(&list, &proposal.first_seen, done) >= target);
-                if let Some(&(done, seconds)) = reached {
-                    figures.agent_seconds_at_ga_recall = Some(seconds);
-                    figures.agent_evaluations_at_ga_recall =
-                        Some(proposal.first_seen.iter().filter(|&&(_, at)| at <= done).count() as u64);
-                }
+            let target = figures.ga.as_ref().map(|g| g.recall);
+            if let Some((evaluations, seconds)) = target.and_then(|t| reached_recall(&truth, &proposal, t)) {
+                figures.agent_seconds_at_ga_recall = Some(seconds);
+                figures.agent_evaluations_at_ga_recall = Some(evaluations as u64);
             }
         }
         if let Some(path) = &stored {
@@ -176,6 +169,27 @@ pub fn run_scaling(
         out.push(figures);
     }
     Ok(out)
+}
+
+/// Reward evaluations and seconds until `proposal` first held `target` (a recall) of `truth`,
+/// read at the ends of its chunks (order built) or of its scoring batches (best-first).
+fn reached_recall(truth: &FxHashSet<u64>, proposal: &Proposal, target: f64) -> Option<(usize, f64)> {
+    let best_first = !proposal.scored.is_empty();
+    let order = if best_first { &proposal.scored } else { &proposal.first_seen };
+    let (mut len, mut hits) = (0, 0);
+    for &(point, seconds) in &proposal.timeline {
+        let end = if best_first {
+            point.min(order.len())
+        } else {
+            len + order[len..].partition_point(|&(_, at)| at <= point)
+        };
+        hits += order[len..end].iter().filter(|(h, _)| truth.contains(h)).count();
+        len = end;
+        if truth.is_empty() || hits as f64 / truth.len() as f64 >= target {
+            return Some((len, seconds));
+        }
+    }
+    None
 }
 
 /// The study as a Markdown table.
@@ -202,4 +216,45 @@ pub fn scaling_markdown(signal: &str, rungs: &[RungFigures]) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hepzero_finder::Ranking;
+
+    fn proposal(
+        first_seen: Vec<(u64, usize)>,
+        scored: Vec<(u64, usize)>,
+        timeline: Vec<(usize, f64)>,
+    ) -> Proposal {
+        let ranking = Ranking {
+            method: "agent".into(),
+            signal: String::new(),
+            threshold: 1e-3,
+            backgrounds: Vec::new(),
+            candidates: 0,
+            evaluations: 0,
+            simulated: 0,
+            events_simulated: 0,
+            seconds: 0.0,
+        };
+        Proposal { ranking, first_seen, timeline, screened: 0, below: Vec::new(), scored, considered: 0 }
+    }
+
+    #[test]
+    fn best_first_reaches_a_recall_where_it_scored_it_not_where_it_built_it() {
+        // Four draws built first (all at 4 sequences), then scored two per batch: 3 comes in the
+        // second batch, so half of {1, 3} is reached after two evaluations and all after four.
+        let built: Vec<(u64, usize)> = (1..=4).map(|h| (h, h as usize)).collect();
+        let scored: Vec<(u64, usize)> = [2, 1, 4, 3].iter().map(|&h| (h, 4)).collect();
+        let p = proposal(built.clone(), scored, vec![(2, 10.0), (4, 20.0)]);
+        let truth: FxHashSet<u64> = [1, 3].into_iter().collect();
+        assert_eq!(reached_recall(&truth, &p, 0.5), Some((2, 10.0)));
+        assert_eq!(reached_recall(&truth, &p, 1.0), Some((4, 20.0)));
+        // In the order built, the same timeline's points are sequences: 3 is built third.
+        let p = proposal(built, Vec::new(), vec![(2, 10.0), (3, 15.0), (4, 20.0)]);
+        assert_eq!(reached_recall(&truth, &p, 1.0), Some((3, 15.0)));
+        assert_eq!(reached_recall(&[9].into_iter().collect(), &p, 1.0), None);
+    }
 }

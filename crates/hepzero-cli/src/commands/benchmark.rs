@@ -61,6 +61,10 @@ pub struct ScalingArgs {
     /// Keep each search space's figures in this folder; those already there are read back.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Agent: score in the order built instead of best-first (as `benchmark finder
+    /// --order-built`).
+    #[arg(long)]
+    pub order_built: bool,
 }
 
 /// Arguments of `hepzero benchmark finder`.
@@ -201,8 +205,11 @@ pub fn load_overlap(
 fn scaling(args: &ScalingArgs, globals: &Globals) -> Result<()> {
     let device = select_device(globals.device)?.device;
     let net = load_net(&args.model, &device)?;
-    let agent = Agent { net: &net, overlap: None, device: &device };
-    let config = base_config(globals, args.samples, Some((args.population, args.generations)));
+    // The same agent as `benchmark finder`'s default: best-first with the model's estimator.
+    let overlap = if args.order_built { None } else { load_overlap(&args.model, &device, globals)? };
+    let agent = Agent { net: &net, overlap: overlap.as_ref(), device: &device };
+    let mut config = base_config(globals, args.samples, Some((args.population, args.generations)));
+    config.agent.best_first = overlap.is_some();
     let mut ladder = default_ladder();
     ladder.truncate(args.rungs.unwrap_or(usize::MAX));
     let mut bars = progress::PhaseBars::new(globals);
