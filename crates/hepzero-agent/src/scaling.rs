@@ -6,8 +6,7 @@
 
 use crate::benchmark::{BenchmarkConfig, MethodFigures, method_figures, open_store, store_file};
 use crate::train::{read_json, write_json};
-use crate::{Agent, Proposal};
-use crate::{Error, Result};
+use crate::{Agent, Error, Proposal, Result};
 use hepzero_finder::{OracleConfig, run_ga, run_oracle};
 use hepzero_genetic::Control;
 use hepzero_pdg::DecayTable;
