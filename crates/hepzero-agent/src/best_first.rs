@@ -126,6 +126,12 @@ pub fn propose_best_first(
         exhausted: false,
         considered: 0,
     };
+    // Mutants per background found: considered (built at the top of the queue) or built as made.
+    let (per_find, build_until) = if config.considered_mutants > 0 {
+        (config.considered_mutants, None)
+    } else {
+        (config.neighbours, Some(config.samples))
+    };
     let draw_budget = ((config.samples as f64) * config.draw_share).round() as usize;
     while search.built < draw_budget && !search.exhausted {
         search.draw_chunk(draw_budget)?;
@@ -153,17 +159,7 @@ pub fn propose_best_first(
                 if search.built >= config.samples {
                     break;
                 }
-                if config.considered_mutants > 0 {
-                    search.enqueue(
-                        mutants(problem, grammar, decay, config, config.considered_mutants)?,
-                        None,
-                    )?;
-                } else {
-                    search.enqueue(
-                        mutants(problem, grammar, decay, config, config.neighbours)?,
-                        Some(config.samples),
-                    )?;
-                }
+                search.enqueue(mutants(problem, grammar, decay, config, per_find)?, build_until)?;
             }
         }
         timeline.push((scored.len(), start.elapsed().as_secs_f64()));
